@@ -1,0 +1,71 @@
+# The project's vocabulary. Every target installs what it needs first (uv itself included),
+# so `make contract` and `make test` work on a fresh machine.
+
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+RUN := $(UV) run --frozen --no-sync
+GENERATE := $(RUN) openapi-python-client generate --path openapi.yaml \
+	--config openapi-python-client.yaml --meta uv --fail-on-warning --overwrite
+
+BASE_URL ?=
+SEED ?=
+contract_args := $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(SEED),--seed $(SEED))
+
+.PHONY: install client check-client lint check test contract mock mutants bench clean
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+.venv/.installed: uv.lock pyproject.toml generated_client/pyproject.toml $(if $(findstring .tools,$(UV)),.tools/bin/uv)
+	$(UV) sync --frozen
+	@touch $@
+
+## install: the locked environment in .venv (uv sync --frozen)
+install: .venv/.installed
+
+## client: regenerate generated_client/ from openapi.yaml
+client: install
+	$(GENERATE) --output-path generated_client
+
+## check-client: fail, naming each file, when generated_client/ is not what openapi.yaml produces
+check-client: install
+	$(RUN) python tools/check_client.py
+
+## lint: fix what can be fixed, then check
+lint: install
+	$(RUN) ruff format src tests contract_tests tools bench
+	$(RUN) ruff check --fix src tests contract_tests tools bench
+	$(MAKE) --no-print-directory check
+
+## check: only check: format, lint, types, import layers, the spec itself
+check: install
+	$(RUN) ruff format --check src tests contract_tests tools bench
+	$(RUN) ruff check src tests contract_tests tools bench
+	$(RUN) mypy
+	$(RUN) mypy --strict generated_client/immoteur_client
+	$(RUN) lint-imports
+	$(RUN) openapi-spec-validator openapi.yaml
+
+## test: everything CI checks
+test: install check-client check
+	$(RUN) pytest
+
+## contract: the contract suite against the embedded reference server (or BASE_URL)
+contract: install
+	$(RUN) immoteur-contract run $(contract_args)
+
+## mock: the reference server on 127.0.0.1:8080
+mock: install
+	$(RUN) immoteur-contract mock --host 127.0.0.1 --port 8080
+
+## mutants: the suite against every faulty server
+mutants: install
+	$(RUN) immoteur-contract mutants
+
+## bench: the benchmark scripts, side by side with their baselines
+bench: install
+	$(RUN) python bench/run_all.py
+
+clean:
+	rm -rf .venv .tools .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Reference contract kit for Immoteur's public issue-report endpoint."""

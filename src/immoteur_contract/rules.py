@@ -1,0 +1,377 @@
+"""The documented rules of an issue report, one small check per rule id of the spec's `x-rules`.
+
+Each check is a function of the decoded JSON object that yields `(key, message)` pairs, one per
+place the rule is broken; keys are Laravel-style field keys (`propertyIds`, `propertyIds.2`).
+Statements, fields, enums and limits come from the spec (`spec.load_contract`); the logic is
+proven equal to the spec's JSON Schema by a differential test over generated bodies
+(tests/test_rules.py), so this is the one executable copy of the rules, shared by the reference
+server, the strategies and the client facade.
+
+This module imports nothing web-related.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .spec import Contract, load_contract
+
+__all__ = [
+    "CONTRACT",
+    "RULES",
+    "Check",
+    "Rule",
+    "RuleSet",
+    "RuleViolation",
+    "is_blank",
+    "is_uuid",
+]
+
+CONTRACT = load_contract()
+
+Body = Mapping[str, Any]
+Check = Callable[[Body], Iterable[tuple[str, str]]]
+"""A rule's check: yields `(field key, message)` for each place the body breaks the rule."""
+
+
+@dataclass(frozen=True)
+class RuleViolation:
+    """One place where a body breaks a rule."""
+
+    rule_id: str
+    key: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A documented rule: its id, field and statement from the spec, and its check."""
+
+    id: str
+    field: str
+    statement: str
+    check: Check
+
+
+def is_uuid(value: object) -> bool:
+    """True for the hyphenated 8-4-4-4-12 hex form the spec's Uuid schema admits (D7)."""
+    return (
+        isinstance(value, str)
+        and len(value) == CONTRACT.uuid_length
+        and CONTRACT.uuid_pattern.search(value) is not None
+    )
+
+
+def is_blank(text: str) -> bool:
+    """True when every character is in ECMA-262's `\\s` set (D5), the empty string included."""
+    return CONTRACT.non_blank_pattern.search(text) is None
+
+
+_MISSING: Any = object()
+_checks: dict[str, Check] = {}
+
+
+def _rule(rule_id: str) -> Callable[[Check], Check]:
+    def register(check: Check) -> Check:
+        CONTRACT.rule(rule_id)  # KeyError at import for an id the spec does not state
+        _checks[rule_id] = check
+        return check
+
+    return register
+
+
+def _kind(body: Body) -> object:
+    return body.get("issueKind", _MISSING)
+
+
+def _present(body: Body, name: str) -> bool:
+    return name in body
+
+
+def _set(body: Body, name: str) -> bool:
+    """Present and not null: D3 makes a null clusteringAction the same as an absent one."""
+    return body.get(name) is not None
+
+
+def _items_breaking(
+    body: Body, name: str, ok: Callable[[object], bool], message: str
+) -> Iterator[tuple[str, str]]:
+    value = body.get(name)
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if not ok(item):
+                yield f"{name}.{index}", message
+
+
+# -- the body ---------------------------------------------------------------------------------
+
+
+@_rule("body-is-object")
+def _body_is_object(body: Body) -> Iterator[tuple[str, str]]:
+    # Applied by RuleSet.violations to bodies that are not objects (see there); an object passes.
+    return iter(())
+
+
+# -- propertyIds ------------------------------------------------------------------------------
+
+
+@_rule("property-ids-required")
+def _property_ids_required(body: Body) -> Iterator[tuple[str, str]]:
+    if not _present(body, "propertyIds"):
+        yield "propertyIds", "The propertyIds field is required."
+
+
+@_rule("property-ids-array")
+def _property_ids_array(body: Body) -> Iterator[tuple[str, str]]:
+    if _present(body, "propertyIds") and not isinstance(body["propertyIds"], list):
+        yield "propertyIds", "The propertyIds field must be an array."
+
+
+@_rule("property-ids-min-items")
+def _property_ids_min_items(body: Body) -> Iterator[tuple[str, str]]:
+    value = body.get("propertyIds")
+    if isinstance(value, list) and len(value) < CONTRACT.property_ids_min_items:
+        yield (
+            "propertyIds",
+            f"The propertyIds field must have at least {CONTRACT.property_ids_min_items} items.",
+        )
+
+
+@_rule("property-ids-uuid")
+def _property_ids_uuid(body: Body) -> Iterator[tuple[str, str]]:
+    yield from _items_breaking(body, "propertyIds", is_uuid, "Each propertyIds item must be a UUID.")
+
+
+# -- issueKind --------------------------------------------------------------------------------
+
+
+@_rule("issue-kind-required")
+def _issue_kind_required(body: Body) -> Iterator[tuple[str, str]]:
+    if not _present(body, "issueKind"):
+        yield "issueKind", "The issueKind field is required."
+
+
+@_rule("issue-kind-enum")
+def _issue_kind_enum(body: Body) -> Iterator[tuple[str, str]]:
+    if _present(body, "issueKind") and not _is_one_of(body["issueKind"], CONTRACT.issue_kinds):
+        yield "issueKind", f"The issueKind field must be one of: {', '.join(CONTRACT.issue_kinds)}."
+
+
+# -- classifiedIds ----------------------------------------------------------------------------
+
+
+@_rule("classified-ids-array")
+def _classified_ids_array(body: Body) -> Iterator[tuple[str, str]]:
+    if _present(body, "classifiedIds") and not isinstance(body["classifiedIds"], list):
+        yield "classifiedIds", "The classifiedIds field must be an array."
+
+
+@_rule("classified-ids-uuid")
+def _classified_ids_uuid(body: Body) -> Iterator[tuple[str, str]]:
+    yield from _items_breaking(
+        body, "classifiedIds", is_uuid, "Each classifiedIds item must be a UUID."
+    )
+
+
+# -- clusteringAction -------------------------------------------------------------------------
+
+
+@_rule("clustering-action-enum")
+def _clustering_action_enum(body: Body) -> Iterator[tuple[str, str]]:
+    if _set(body, "clusteringAction") and not _is_one_of(
+        body["clusteringAction"], CONTRACT.clustering_actions
+    ):
+        yield (
+            "clusteringAction",
+            f"The clusteringAction field must be one of: {', '.join(CONTRACT.clustering_actions)}"
+            " or null.",
+        )
+
+
+# -- comment ----------------------------------------------------------------------------------
+
+
+@_rule("comment-string")
+def _comment_string(body: Body) -> Iterator[tuple[str, str]]:
+    if _present(body, "comment") and not isinstance(body["comment"], str):
+        yield "comment", "The comment field must be a string."
+
+
+@_rule("comment-max-length")
+def _comment_max_length(body: Body) -> Iterator[tuple[str, str]]:
+    value = body.get("comment")
+    if isinstance(value, str) and len(value) > CONTRACT.comment_max_length:
+        yield (
+            "comment",
+            f"The comment field must not be longer than {CONTRACT.comment_max_length} characters.",
+        )
+
+
+# -- issueFacets ------------------------------------------------------------------------------
+
+
+@_rule("issue-facets-array")
+def _issue_facets_array(body: Body) -> Iterator[tuple[str, str]]:
+    if _present(body, "issueFacets") and not isinstance(body["issueFacets"], list):
+        yield "issueFacets", "The issueFacets field must be an array."
+
+
+@_rule("issue-facets-min-items")
+def _issue_facets_min_items(body: Body) -> Iterator[tuple[str, str]]:
+    value = body.get("issueFacets")
+    if isinstance(value, list) and len(value) < CONTRACT.issue_facets_min_items:
+        yield (
+            "issueFacets",
+            f"The issueFacets field must have at least {CONTRACT.issue_facets_min_items} items.",
+        )
+
+
+@_rule("issue-facets-enum")
+def _issue_facets_enum(body: Body) -> Iterator[tuple[str, str]]:
+    yield from _items_breaking(
+        body,
+        "issueFacets",
+        lambda item: _is_one_of(item, CONTRACT.issue_facets),
+        f"Each issueFacets item must be one of: {', '.join(CONTRACT.issue_facets)}.",
+    )
+
+
+# -- conditional rules ------------------------------------------------------------------------
+
+
+@_rule("data-requires-issue-facets")
+def _data_requires_issue_facets(body: Body) -> Iterator[tuple[str, str]]:
+    if _kind(body) == "data" and not _present(body, "issueFacets"):
+        yield "issueFacets", "The issueFacets field is required when issueKind is data."
+
+
+@_rule("data-forbids-clustering-action")
+def _data_forbids_clustering_action(body: Body) -> Iterator[tuple[str, str]]:
+    if _kind(body) == "data" and _set(body, "clusteringAction"):
+        yield "clusteringAction", "The clusteringAction field must be absent or null for data."
+
+
+@_rule("clustering-requires-clustering-action")
+def _clustering_requires_clustering_action(body: Body) -> Iterator[tuple[str, str]]:
+    if _kind(body) == "clustering" and not _set(body, "clusteringAction"):
+        yield (
+            "clusteringAction",
+            "The clusteringAction field is required when issueKind is clustering.",
+        )
+
+
+@_rule("clustering-requires-two-targets")
+def _clustering_requires_two_targets(body: Body) -> Iterator[tuple[str, str]]:
+    if _kind(body) != "clustering":
+        return
+    property_ids = body.get("propertyIds", _MISSING)
+    classified_ids = body.get("classifiedIds", [])
+    if not (isinstance(property_ids, list) and isinstance(classified_ids, list)):
+        return  # a type rule speaks for this body (D2 counts arrays as sent)
+    if len(property_ids) + len(classified_ids) < CONTRACT.clustering_min_targets:
+        yield (
+            "propertyIds",
+            f"A clustering report needs at least {CONTRACT.clustering_min_targets} targets"
+            " across propertyIds and classifiedIds.",
+        )
+
+
+@_rule("other-requires-comment")
+def _other_requires_comment(body: Body) -> Iterator[tuple[str, str]]:
+    if _kind(body) != "other":
+        return
+    comment = body.get("comment", _MISSING)
+    if comment is _MISSING or (isinstance(comment, str) and is_blank(comment)):
+        yield "comment", "The comment field is required and must not be blank when issueKind is other."
+
+
+@_rule("other-forbids-issue-facets")
+def _other_forbids_issue_facets(body: Body) -> Iterator[tuple[str, str]]:
+    if _kind(body) == "other" and _present(body, "issueFacets"):
+        yield "issueFacets", "The issueFacets field must be absent when issueKind is other."
+
+
+@_rule("other-forbids-clustering-action")
+def _other_forbids_clustering_action(body: Body) -> Iterator[tuple[str, str]]:
+    if _kind(body) == "other" and _set(body, "clusteringAction"):
+        yield "clusteringAction", "The clusteringAction field must be absent or null for other."
+
+
+def _is_one_of(value: object, options: tuple[str, ...]) -> bool:
+    return isinstance(value, str) and value in options
+
+
+# -- the rule set -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """An ordered, immutable set of rules: the contract's, or a deliberately different one.
+
+    `without` and `replacing` exist so that the contract suite's faulty servers can be the
+    reference server with exactly one rule changed.
+    """
+
+    rules: tuple[Rule, ...]
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(rule.id for rule in self.rules)
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(f"no rule {rule_id!r}; known: {', '.join(self.ids)}")
+
+    def without(self, rule_id: str) -> RuleSet:
+        """This set with the rule `rule_id` not enforced."""
+        self[rule_id]
+        return RuleSet(tuple(rule for rule in self.rules if rule.id != rule_id))
+
+    def replacing(self, rule_id: str, check: Check) -> RuleSet:
+        """This set with the check of `rule_id` swapped for `check`."""
+        self[rule_id]
+        return RuleSet(
+            tuple(replace(r, check=check) if r.id == rule_id else r for r in self.rules)
+        )
+
+    def violations(self, body: object) -> list[RuleViolation]:
+        """Every violation of the body, in rule order; empty when the body is valid.
+
+        A body that is not a JSON object breaks `body-is-object`, reported under each required
+        field, as a Laravel server reports input it cannot read as fields.
+        """
+        if not isinstance(body, dict):
+            if "body-is-object" not in self.ids:
+                return []
+            message = "The request body must be a JSON object."
+            return [
+                RuleViolation("body-is-object", name, message) for name in CONTRACT.required_fields
+            ]
+        return [
+            RuleViolation(rule.id, key, f"{message} [{rule.id}]")
+            for rule in self.rules
+            for key, message in rule.check(body)
+        ]
+
+    def is_valid(self, body: object) -> bool:
+        """True when the body breaks no rule of this set."""
+        return not self.violations(body)
+
+
+RULES = RuleSet(
+    tuple(
+        Rule(id=s.id, field=s.field, statement=s.statement, check=_checks[s.id])
+        for s in CONTRACT.rules
+    )
+)
+"""The contract's rules, in the spec's order."""
