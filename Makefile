@@ -43,7 +43,7 @@ check: install
 	$(RUN) ruff format --check src tests contract_tests tools bench
 	$(RUN) ruff check src tests contract_tests tools bench
 	$(RUN) mypy
-	$(RUN) mypy --strict generated_client/immoteur_client
+	cd generated_client && ../.venv/bin/mypy --strict immoteur_client
 	$(RUN) lint-imports
 	$(RUN) openapi-spec-validator openapi.yaml
 

@@ -4,10 +4,10 @@ from typing import Any, cast
 import httpx
 
 from ...client import AuthenticatedClient, Client
+from ...models.error_message import ErrorMessage
 from ...models.issue_report_created import IssueReportCreated
 from ...models.issue_report_request import IssueReportRequest
-from ...models.message import Message
-from ...models.validation_error import ValidationError
+from ...models.validation_error_body import ValidationErrorBody
 from ...types import Response
 
 
@@ -32,7 +32,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | IssueReportCreated | Message | ValidationError:
+) -> Any | ErrorMessage | IssueReportCreated | ValidationErrorBody:
     if response.status_code == 201:
         response_201 = IssueReportCreated.from_dict(response.json())
 
@@ -43,7 +43,7 @@ def _parse_response(
         return response_400
 
     if response.status_code == 401:
-        response_401 = Message.from_dict(response.json())
+        response_401 = ErrorMessage.from_dict(response.json())
 
         return response_401
 
@@ -52,7 +52,7 @@ def _parse_response(
         return response_403
 
     if response.status_code == 422:
-        response_422 = ValidationError.from_dict(response.json())
+        response_422 = ValidationErrorBody.from_dict(response.json())
 
         return response_422
 
@@ -66,7 +66,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | IssueReportCreated | Message | ValidationError]:
+) -> Response[Any | ErrorMessage | IssueReportCreated | ValidationErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -79,7 +79,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: IssueReportRequest,
-) -> Response[Any | IssueReportCreated | Message | ValidationError]:
+) -> Response[Any | ErrorMessage | IssueReportCreated | ValidationErrorBody]:
     """Create an issue report
 
      Files a report about properties or classifieds. issueKind controls the
@@ -101,7 +101,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | IssueReportCreated | Message | ValidationError]
+        Response[Any | ErrorMessage | IssueReportCreated | ValidationErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -119,7 +119,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: IssueReportRequest,
-) -> Any | IssueReportCreated | Message | ValidationError | None:
+) -> Any | ErrorMessage | IssueReportCreated | ValidationErrorBody | None:
     """Create an issue report
 
      Files a report about properties or classifieds. issueKind controls the
@@ -141,7 +141,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | IssueReportCreated | Message | ValidationError
+        Any | ErrorMessage | IssueReportCreated | ValidationErrorBody
     """
 
     return sync_detailed(
@@ -154,7 +154,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: IssueReportRequest,
-) -> Response[Any | IssueReportCreated | Message | ValidationError]:
+) -> Response[Any | ErrorMessage | IssueReportCreated | ValidationErrorBody]:
     """Create an issue report
 
      Files a report about properties or classifieds. issueKind controls the
@@ -176,7 +176,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | IssueReportCreated | Message | ValidationError]
+        Response[Any | ErrorMessage | IssueReportCreated | ValidationErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -192,7 +192,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: IssueReportRequest,
-) -> Any | IssueReportCreated | Message | ValidationError | None:
+) -> Any | ErrorMessage | IssueReportCreated | ValidationErrorBody | None:
     """Create an issue report
 
      Files a report about properties or classifieds. issueKind controls the
@@ -214,7 +214,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | IssueReportCreated | Message | ValidationError
+        Any | ErrorMessage | IssueReportCreated | ValidationErrorBody
     """
 
     return (

@@ -6,11 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="Message")
+T = TypeVar("T", bound="ErrorMessage")
 
 
 @_attrs_define
-class Message:
+class ErrorMessage:
     """An error with a human-readable message, such as `{"message": "Unauthenticated."}`.
 
     Attributes:
@@ -38,12 +38,12 @@ class Message:
         d = dict(src_dict)
         message = d.pop("message")
 
-        message = cls(
+        error_message = cls(
             message=message,
         )
 
-        message.additional_properties = d
-        return message
+        error_message.additional_properties = d
+        return error_message
 
     @property
     def additional_keys(self) -> list[str]:

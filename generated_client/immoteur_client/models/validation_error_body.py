@@ -9,23 +9,23 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.validation_error_errors import ValidationErrorErrors
+    from ..models.field_errors import FieldErrors
 
 
-T = TypeVar("T", bound="ValidationError")
+T = TypeVar("T", bound="ValidationErrorBody")
 
 
 @_attrs_define
-class ValidationError:
+class ValidationErrorBody:
     """Laravel-style validation error. Keys of `errors` name request fields, dotted
     for array items (`propertyIds.0`); each holds one or more messages.
 
         Attributes:
-            errors (ValidationErrorErrors):
+            errors (FieldErrors):
             message (str | Unset):
     """
 
-    errors: ValidationErrorErrors
+    errors: FieldErrors
     message: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -48,20 +48,20 @@ class ValidationError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.validation_error_errors import ValidationErrorErrors  # noqa: PLC0415
+        from ..models.field_errors import FieldErrors  # noqa: PLC0415
 
         d = dict(src_dict)
-        errors = ValidationErrorErrors.from_dict(d.pop("errors"))
+        errors = FieldErrors.from_dict(d.pop("errors"))
 
         message = d.pop("message", UNSET)
 
-        validation_error = cls(
+        validation_error_body = cls(
             errors=errors,
             message=message,
         )
 
-        validation_error.additional_properties = d
-        return validation_error
+        validation_error_body.additional_properties = d
+        return validation_error_body
 
     @property
     def additional_keys(self) -> list[str]:

@@ -6,11 +6,11 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ValidationErrorErrors")
+T = TypeVar("T", bound="FieldErrors")
 
 
 @_attrs_define
-class ValidationErrorErrors:
+class FieldErrors:
     additional_properties: dict[str, list[str]] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -24,7 +24,7 @@ class ValidationErrorErrors:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        validation_error_errors = cls()
+        field_errors = cls()
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
@@ -32,8 +32,8 @@ class ValidationErrorErrors:
 
             additional_properties[prop_name] = additional_property
 
-        validation_error_errors.additional_properties = additional_properties
-        return validation_error_errors
+        field_errors.additional_properties = additional_properties
+        return field_errors
 
     @property
     def additional_keys(self) -> list[str]:
