@@ -1,0 +1,36 @@
+"""The reference server: an embedded endpoint that behaves exactly like the contract.
+
+`reference_app(token)` is POST /public/v1/issues as the contract says, as an ASGI app usable
+in-process (httpx.ASGITransport, starlette's TestClient) or under uvicorn (`immoteur-contract
+mock`). `create_app(settings, rules=..., store=...)` builds variants: another RuleSet (the faulty
+servers), a SQLite store, injected faults. The inspection API (`/_mock/reports`) shows what was
+stored; `app.store` / `app.state.store` reach the store directly.
+"""
+
+from __future__ import annotations
+
+from .access_log import AccessLogMiddleware
+from .app import ReferenceServer, ServerState, create_app, reference_app
+from .faults import FailRateMiddleware, LatencyMiddleware, RateLimitMiddleware
+from .inspection import INSPECTION_PREFIX, REPORTS_PATH
+from .settings import MAX_BODY_BYTES, ServerSettings
+from .store import MemoryStore, ReportStore, SqliteStore, StoredReport
+
+__all__ = [
+    "INSPECTION_PREFIX",
+    "MAX_BODY_BYTES",
+    "REPORTS_PATH",
+    "AccessLogMiddleware",
+    "FailRateMiddleware",
+    "LatencyMiddleware",
+    "MemoryStore",
+    "RateLimitMiddleware",
+    "ReferenceServer",
+    "ReportStore",
+    "ServerSettings",
+    "ServerState",
+    "SqliteStore",
+    "StoredReport",
+    "create_app",
+    "reference_app",
+]

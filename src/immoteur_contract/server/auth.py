@@ -1,0 +1,57 @@
+"""The Bearer token check, done before anything else about a request is looked at.
+
+The scheme is matched case-insensitively (RFC 7235 section 2.1: `bearer` is the same scheme as
+`Bearer`); the credentials are everything after the scheme and its spaces, compared in constant
+time with hmac.compare_digest. A missing header, another scheme, or `Bearer` with nothing after
+it is never accepted, not even with accept_any_token.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterable
+
+__all__ = ["TokenCheck", "bearer_credentials"]
+
+
+def bearer_credentials(authorization: bytes | None) -> bytes | None:
+    """The token of an `Authorization: Bearer <token>` value, or None when it is not one."""
+    if authorization is None:
+        return None
+    scheme, _, credentials = authorization.strip(b" \t").partition(b" ")
+    if scheme.lower() != b"bearer":
+        return None
+    credentials = credentials.strip(b" \t")
+    if not credentials or b" " in credentials:
+        return None
+    return credentials
+
+
+class TokenCheck:
+    """Decides whether an Authorization header value carries an accepted token.
+
+    The token is kept as bytes and never shown (no repr of it, no message quoting it).
+    """
+
+    __slots__ = ("_accept_any", "_token")
+
+    def __init__(self, token: str, *, accept_any: bool = False) -> None:
+        self._token = token.encode("utf-8")
+        self._accept_any = accept_any
+
+    def __call__(self, authorization: bytes | None) -> bool:
+        """True when `authorization` is `Bearer <accepted token>`."""
+        credentials = bearer_credentials(authorization)
+        if credentials is None:
+            return False
+        return self._accept_any or hmac.compare_digest(credentials, self._token)
+
+    def from_headers(self, headers: Iterable[tuple[bytes, bytes]]) -> bool:
+        """The check applied to the first Authorization header of ASGI `headers`."""
+        for name, value in headers:
+            if name == b"authorization":
+                return self(value)
+        return self(None)
+
+    def __repr__(self) -> str:
+        return f"TokenCheck(accept_any={self._accept_any})"

@@ -1,0 +1,162 @@
+"""`immoteur-contract mock`: the reference server under uvicorn, on loopback by default.
+
+The accepted token comes from IMMOTEUR_MOCK_TOKEN (recommended) or --token (discouraged: a
+command line is visible to other users of the machine and lands in shell history). With neither,
+a random token is generated and printed once to stdout -- the only place it ever appears. Logs
+(one line per request: method, path, status, milliseconds) go to stderr and never contain the
+token or any header. A host that is not loopback is refused unless --public is given, because the
+inspection API under /_mock/ has no authentication.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import ipaddress
+import logging
+import os
+import secrets
+import sys
+
+import uvicorn
+
+from ..rules import CONTRACT
+from .access_log import AccessLogMiddleware
+from .app import create_app
+from .inspection import REPORTS_PATH
+from .settings import ServerSettings
+from .store import MemoryStore, ReportStore, SqliteStore
+
+__all__ = ["TOKEN_ENV", "add_arguments", "run"]
+
+TOKEN_ENV = "IMMOTEUR_MOCK_TOKEN"
+
+_logger = logging.getLogger("immoteur_contract.server")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The mock command's options."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port to bind (default 8080)")
+    parser.add_argument(
+        "--public",
+        action="store_true",
+        help="allow a --host that is not loopback (the /_mock/ inspection API has no auth)",
+    )
+    parser.add_argument(
+        "--token",
+        help=f"the accepted Bearer token; prefer the {TOKEN_ENV} environment variable, as a"
+        " command line is visible to other processes (default: generated and printed once)",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="PATH",
+        help="keep reports in this SQLite file, across restarts (default: in memory)",
+    )
+    parser.add_argument(
+        "--latency", type=float, default=0.0, metavar="SECONDS", help="fixed delay per request"
+    )
+    parser.add_argument(
+        "--latency-range",
+        type=float,
+        nargs=2,
+        metavar=("MIN", "MAX"),
+        help="extra random delay per request, uniform in [MIN, MAX] seconds",
+    )
+    parser.add_argument(
+        "--rate-limit",
+        type=int,
+        metavar="N",
+        help="answer 429 with Retry-After past N requests per one-second window",
+    )
+    parser.add_argument(
+        "--fail-rate",
+        type=float,
+        default=0.0,
+        metavar="FRACTION",
+        help="answer this fraction (0..1) of requests 503",
+    )
+    parser.add_argument(
+        "--accept-any-token", action="store_true", help="accept any non-empty Bearer token"
+    )
+    parser.add_argument(
+        "--seed", type=int, help="seed of the random faults (--latency-range, --fail-rate)"
+    )
+    parser.add_argument(
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"]
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the server and serve until interrupted; 0 on a clean stop, 2 on bad options."""
+    logging.basicConfig(
+        level=getattr(logging, str(args.log_level).upper()),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not (is_loopback(args.host) or args.public):
+        print(
+            f"refusing to bind {args.host}: not a loopback address; the /_mock/ inspection API"
+            " has no authentication. Add --public if you mean it.",
+            file=sys.stderr,
+        )
+        return 2
+    token = args.token or os.environ.get(TOKEN_ENV)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        print(f"Generated token (shown once; set {TOKEN_ENV} to choose one): {token}", flush=True)
+    try:
+        settings = ServerSettings(
+            token=token,
+            accept_any_token=args.accept_any_token,
+            latency=args.latency,
+            latency_range=tuple(args.latency_range) if args.latency_range else None,
+            rate_limit=args.rate_limit,
+            fail_rate=args.fail_rate,
+            seed=args.seed,
+        )
+    except ValueError as error:
+        print(f"invalid option: {error}", file=sys.stderr)
+        return 2
+    store: ReportStore = SqliteStore(args.store) if args.store else MemoryStore()
+    app = AccessLogMiddleware(create_app(settings, store=store))
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        loop="uvloop" if _installed("uvloop") else "asyncio",
+        http="httptools" if _installed("httptools") else "h11",
+        lifespan="off",
+        access_log=False,
+        log_config=None,
+        server_header=False,
+    )
+    base = f"http://{args.host}:{args.port}"
+    _logger.info(
+        "reference server: POST %s%s; inspection: %s%s; store: %s",
+        base,
+        CONTRACT.endpoint_path,
+        base,
+        REPORTS_PATH,
+        args.store or "memory",
+    )
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        if isinstance(store, SqliteStore):
+            store.close()
+    return 0
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
