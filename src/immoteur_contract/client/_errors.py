@@ -194,7 +194,9 @@ def describe(status: int, reason: str, body: object, errors: Mapping[str, Any] |
     """A one-paragraph message: `422 Unprocessable: key: msg; key: msg` or `401 ...: message`."""
     head = f"{status} {reason}"
     if errors:
-        parts = [f"{key}: {' '.join(str(m) for m in _as_list(msgs))}" for key, msgs in errors.items()]
+        parts = [
+            f"{key}: {' '.join(str(m) for m in _as_list(msgs))}" for key, msgs in errors.items()
+        ]
         return f"{head}: {'; '.join(parts)}"
     if isinstance(body, Mapping) and isinstance(body.get("message"), str) and body["message"]:
         return f"{head}: {body['message']}"

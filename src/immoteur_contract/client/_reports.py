@@ -152,6 +152,5 @@ def report_body(report: Report | Mapping[str, Any]) -> dict[str, Any]:
         return report.to_body()
     if isinstance(report, Mapping):
         return dict(report)
-    raise TypeError(
-        f"expected DataReport, ClusteringReport, OtherReport or a mapping, not {type(report).__name__}"
-    )
+    kinds = "DataReport, ClusteringReport, OtherReport or a mapping"
+    raise TypeError(f"expected {kinds}, not {type(report).__name__}")

@@ -99,11 +99,6 @@ def is_loopback(host: str) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     """Start the server and serve until interrupted; 0 on a clean stop, 2 on bad options."""
-    logging.basicConfig(
-        level=getattr(logging, str(args.log_level).upper()),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
     if not (is_loopback(args.host) or args.public):
         print(
             f"refusing to bind {args.host}: not a loopback address; the /_mock/ inspection API"
@@ -112,9 +107,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     token = args.token or os.environ.get(TOKEN_ENV)
+    generated = not token
     if not token:
         token = secrets.token_urlsafe(32)
-        print(f"Generated token (shown once; set {TOKEN_ENV} to choose one): {token}", flush=True)
     try:
         settings = ServerSettings(
             token=token,
@@ -128,6 +123,13 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"invalid option: {error}", file=sys.stderr)
         return 2
+    if generated:
+        print(f"Generated token (shown once; set {TOKEN_ENV} to choose one): {token}", flush=True)
+    logging.basicConfig(
+        level=getattr(logging, str(args.log_level).upper()),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     store: ReportStore = SqliteStore(args.store) if args.store else MemoryStore()
     app = AccessLogMiddleware(create_app(settings, store=store))
     config = uvicorn.Config(

@@ -45,8 +45,8 @@ class Answer:
 
 
 def dump(value: Any) -> bytes:
-    """Compact JSON bytes of `value`."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+    """Compact, ASCII-escaped JSON bytes of `value` (lone surrogates in accepted bodies survive)."""
+    return json.dumps(value, separators=(",", ":")).encode("ascii")
 
 
 def json_answer(

@@ -1,0 +1,98 @@
+"""What a faulty server is, the request that exposes it, and the registry the fault modules fill.
+
+A faulty server is the reference server with exactly one divergence from the contract. Each is
+registered under a name that is a Python identifier, so that `immoteur_contract.mutants.apps:NAME`
+is the factory the runner's `--app` option takes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..server.asgi import ASGIApp
+
+__all__ = [
+    "FAULTY_SERVERS",
+    "Auth",
+    "Factory",
+    "FaultyServer",
+    "Witness",
+    "register",
+]
+
+Factory = Callable[[str], ASGIApp]
+"""Builds an ASGI app that accepts the given token: the shape `--app MODULE:ATTR` names."""
+
+Auth = Literal["valid", "missing", "wrong"]
+"""The Authorization header a witness sends: the accepted token, none, or another token."""
+
+WRONG_TOKEN = "not-the-accepted-token"
+"""A token no server under test accepts (public by design)."""
+
+
+@dataclass(frozen=True)
+class Witness:
+    """A request that gets a different answer from the faulty server than from the contract.
+
+    `json` is sent as a JSON body unless `raw` is given (a body sent as is). `expect` holds the
+    statuses the contract allows for this request, which the reference server must give.
+    """
+
+    json: Any = None
+    raw: bytes | None = None
+    method: str = "POST"
+    auth: Auth = "valid"
+    expect: tuple[int, ...] = (201,)
+
+    def content(self) -> bytes:
+        """The body bytes to send (empty for a method without a body)."""
+        if self.raw is not None:
+            return self.raw
+        if self.method != "POST":
+            return b""
+        return json.dumps(self.json, ensure_ascii=False).encode("utf-8")
+
+    def headers(self, token: str) -> dict[str, str]:
+        """The request headers, the Authorization header chosen by `auth`."""
+        headers = {"content-type": "application/json", "accept": "application/json"}
+        if self.auth == "valid":
+            headers["authorization"] = f"Bearer {token}"
+        elif self.auth == "wrong":
+            headers["authorization"] = f"Bearer {WRONG_TOKEN}"
+        return headers
+
+
+@dataclass(frozen=True)
+class FaultyServer:
+    """The reference server with one divergence, described in one line, and a witness of it.
+
+    kind: "rule" (a rule dropped, altered or added), "http" (statuses, headers or bodies
+    rewritten around the reference server) or "settings" (a server option).
+    build: the factory `(token) -> ASGI app`.
+    """
+
+    name: str
+    divergence: str
+    kind: Literal["rule", "http", "settings"]
+    build: Factory = field(repr=False, compare=False)
+    witness: Witness = field(repr=False)
+
+
+FAULTY_SERVERS: dict[str, FaultyServer] = {}
+"""Every registered faulty server by name, in registration order (see catalog.py)."""
+
+
+def register(server: FaultyServer) -> FaultyServer:
+    """Add `server` to FAULTY_SERVERS; a name that is no identifier, or is taken, is an error."""
+    if not server.name.isidentifier():
+        raise ValueError(f"faulty server name {server.name!r} is not a Python identifier")
+    if server.name in FAULTY_SERVERS:
+        raise ValueError(f"faulty server {server.name!r} is registered twice")
+    if not server.divergence.strip() or "\n" in server.divergence:
+        raise ValueError(f"faulty server {server.name!r} needs a one-line divergence")
+    FAULTY_SERVERS[server.name] = server
+    return server
+

@@ -1,0 +1,40 @@
+"""Fixtures of the server tests: a token, valid bodies from the spec's examples, an app, clients."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from immoteur_contract.rules import CONTRACT
+from immoteur_contract.server import ReferenceServer, reference_app
+
+TOKEN = "server-tests-token-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def spec_examples() -> dict[str, dict[str, Any]]:
+    """The spec's request examples by name (each a valid report)."""
+    post = CONTRACT.document["paths"][CONTRACT.issues_path]["post"]
+    examples = post["requestBody"]["content"]["application/json"]["examples"]
+    return {name: copy.deepcopy(example["value"]) for name, example in examples.items()}
+
+
+def valid_body() -> dict[str, Any]:
+    """A fresh copy of the spec's first request example."""
+    return next(iter(spec_examples().values()))
+
+
+@pytest.fixture
+def app() -> ReferenceServer:
+    return reference_app(TOKEN)
+
+
+@pytest.fixture
+async def client(app: ReferenceServer) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
