@@ -1,4 +1,4 @@
-"""Shared test settings: hypothesis profiles chosen by HYPOTHESIS_PROFILE (default `dev`, `ci` on CI).
+"""Shared test settings: hypothesis profiles chosen by HYPOTHESIS_PROFILE (`dev`, or `ci` on CI).
 
 Both profiles keep no example database (runs must not depend on a previous run) and have no
 deadline (the machines are shared and noisy; speed is measured in bench/, never here). `ci` is

@@ -1,4 +1,4 @@
-"""openapi.yaml is a valid OpenAPI 3.1 document and states what the rest of the kit reads from it."""
+"""openapi.yaml is valid OpenAPI 3.1 and states what the rest of the kit reads from it."""
 
 from __future__ import annotations
 

@@ -39,7 +39,9 @@ def test_verdicts_table_has_valid_and_invalid_rows_per_kind(kind: str) -> None:
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
 def test_verdicts_row_agrees_with_the_spec_schema(row: Verdict) -> None:
-    errors = [e.message for e in CONTRACT.validator(CONTRACT.request_schema_name).iter_errors(row.body)]
+    errors = [
+        e.message for e in CONTRACT.validator(CONTRACT.request_schema_name).iter_errors(row.body)
+    ]
     assert (not errors) == row.valid, errors
 
 

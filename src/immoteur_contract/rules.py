@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .spec import Contract, load_contract
+from .spec import load_contract
 
 __all__ = [
     "CONTRACT",
@@ -141,7 +141,9 @@ def _property_ids_min_items(body: Body) -> Iterator[tuple[str, str]]:
 
 @_rule("property-ids-uuid")
 def _property_ids_uuid(body: Body) -> Iterator[tuple[str, str]]:
-    yield from _items_breaking(body, "propertyIds", is_uuid, "Each propertyIds item must be a UUID.")
+    yield from _items_breaking(
+        body, "propertyIds", is_uuid, "Each propertyIds item must be a UUID."
+    )
 
 
 # -- issueKind --------------------------------------------------------------------------------
@@ -284,7 +286,7 @@ def _other_requires_comment(body: Body) -> Iterator[tuple[str, str]]:
         return
     comment = body.get("comment", _MISSING)
     if comment is _MISSING or (isinstance(comment, str) and is_blank(comment)):
-        yield "comment", "The comment field is required and must not be blank when issueKind is other."
+        yield "comment", "The comment field is required and must not be blank for other."
 
 
 @_rule("other-forbids-issue-facets")
@@ -340,9 +342,7 @@ class RuleSet:
     def replacing(self, rule_id: str, check: Check) -> RuleSet:
         """This set with the check of `rule_id` swapped for `check`."""
         self[rule_id]
-        return RuleSet(
-            tuple(replace(r, check=check) if r.id == rule_id else r for r in self.rules)
-        )
+        return RuleSet(tuple(replace(r, check=check) if r.id == rule_id else r for r in self.rules))
 
     def violations(self, body: object) -> list[RuleViolation]:
         """Every violation of the body, in rule order; empty when the body is valid.

@@ -102,6 +102,7 @@ def whitespace_look_alikes() -> tuple[str, ...]:
     return tuple(sorted(c for c in found if not is_blank(c)))
 
 
+@functools.cache
 def _non_blank_characters() -> st.SearchStrategy[str]:
     return st.characters(codec="utf-8").filter(lambda c: not is_blank(c))
 
@@ -120,10 +121,12 @@ def uuids(case: str = "any") -> st.SearchStrategy[str]:
     """
     if case not in UUID_CASES:
         raise ValueError(f"uuids(case=...) must be one of {UUID_CASES}, got case={case!r}")
-    drawn = st.one_of(
-        st.just(_NIL),
-        st.from_regex(CONTRACT.uuid_pattern, fullmatch=True),
-    )
+    return _uuids(case)
+
+
+@functools.cache
+def _uuids(case: str) -> st.SearchStrategy[str]:
+    drawn = st.builds(_cased_uuid, st.integers(0, (1 << 128) - 1), st.integers(0, (1 << 32) - 1))
     if case == "lower":
         return drawn.map(str.lower)
     if case == "upper":
@@ -131,6 +134,14 @@ def uuids(case: str = "any") -> st.SearchStrategy[str]:
     if case == "mixed":
         return drawn
     return st.one_of(drawn.map(str.lower), drawn.map(str.upper), drawn)
+
+
+def _cased_uuid(number: int, upper_mask: int) -> str:
+    """The UUID `number` in hyphenated hex, hex digit i uppercased when bit i of the mask is set
+    (so mask 0 and number 0 give the lower-case nil UUID)."""
+    text = str(uuid_module.UUID(int=number))
+    digits = iter(range(32))
+    return "".join(c.upper() if c != "-" and (upper_mask >> next(digits)) & 1 else c for c in text)
 
 
 def _fixed_uuid(number: int, version: int | None = 4) -> str:
@@ -171,10 +182,13 @@ def uuid_look_alikes(valid: str = "3c90c3cc-0d44-4b50-8888-8dd25736052a") -> lis
     return [(name, value) for name, value in cases if not is_uuid(value)]
 
 
+@functools.cache
 def _non_uuid_values() -> st.SearchStrategy[object]:
     """Items that break a UUID-array rule: look-alike strings, other strings, other JSON types."""
-    look_alikes = uuids().flatmap(
-        lambda u: st.sampled_from([value for _, value in uuid_look_alikes(u)])
+    look_alikes = st.builds(
+        lambda u, i: (alikes := uuid_look_alikes(u))[i % len(alikes)][1],
+        uuids(),
+        st.integers(min_value=0, max_value=31),
     )
     return st.one_of(
         look_alikes,
@@ -191,6 +205,7 @@ def _non_uuid_values() -> st.SearchStrategy[object]:
 # -- JSON values ------------------------------------------------------------------------------
 
 
+@functools.cache
 def _json_scalars() -> st.SearchStrategy[object]:
     return st.one_of(
         st.none(),
@@ -201,6 +216,7 @@ def _json_scalars() -> st.SearchStrategy[object]:
     )
 
 
+@functools.cache
 def _json_values(max_leaves: int = 8) -> st.SearchStrategy[object]:
     return st.recursive(
         _json_scalars(),
@@ -212,6 +228,7 @@ def _json_values(max_leaves: int = 8) -> st.SearchStrategy[object]:
     )
 
 
+@functools.cache
 def _extra_fields() -> st.SearchStrategy[dict[str, object]]:
     """Unknown fields (D8): names that are not documented request fields, any JSON values."""
     return st.dictionaries(
@@ -221,6 +238,10 @@ def _extra_fields() -> st.SearchStrategy[dict[str, object]]:
     )
 
 
+_NONE_TYPE: type = type(None)
+
+
+@functools.cache
 def _non_type(*excluded: type) -> st.SearchStrategy[object]:
     """JSON values whose Python type is none of `excluded` (bool is kept apart from int)."""
 
@@ -242,13 +263,19 @@ def _non_type(*excluded: type) -> st.SearchStrategy[object]:
 
 
 @st.composite
-def _long_comments(draw: st.DrawFn, length: int) -> str:
-    """Non-blank strings of exactly `length` code points, astral characters included (D6)."""
+def _long_comments(draw: st.DrawFn, shortest: int, longest: int) -> str:
+    """Non-blank strings of `shortest` to `longest` code points, astral characters included
+    (D6); shrinks towards `shortest` ASCII letters."""
+    length = draw(st.integers(min_value=shortest, max_value=longest))
     unit = draw(st.sampled_from(["a", "\U0001f600", "\u00e9", "\U00010348", "\u4e2d"]))
     head = draw(st.text(max_size=min(20, length)))
     return head + unit * (length - len(head))
 
 
+_LONGER_THAN_MAX = _long_comments(_MAX + 1, _MAX + 3)
+
+
+@functools.cache
 def _comments(non_blank: bool = False) -> st.SearchStrategy[str]:
     """Comments within the limit (D6, D9); `non_blank` keeps to those valid for `other` (D5)."""
     short = st.text(max_size=120)
@@ -259,13 +286,14 @@ def _comments(non_blank: bool = False) -> st.SearchStrategy[str]:
             _non_blank_characters(),
             st.text(max_size=60),
         )
-    boundary = st.integers(min_value=_MAX - 3, max_value=_MAX).flatmap(_long_comments)
+    boundary = _long_comments(_MAX - 3, _MAX)
     return st.one_of(short, boundary)
 
 
 # -- valid reports ----------------------------------------------------------------------------
 
 
+@functools.cache
 def _uuid_lists(min_size: int, max_size: int = 4) -> st.SearchStrategy[list[str]]:
     """UUID lists, with duplicates drawn on purpose now and then (D2)."""
     plain = st.lists(uuids(), min_size=min_size, max_size=max_size)
@@ -275,6 +303,7 @@ def _uuid_lists(min_size: int, max_size: int = 4) -> st.SearchStrategy[list[str]
     return st.one_of(plain, duplicated)
 
 
+@functools.cache
 def _facets() -> st.SearchStrategy[list[str]]:
     return st.lists(
         st.sampled_from(CONTRACT.issue_facets), min_size=CONTRACT.issue_facets_min_items, max_size=4
@@ -361,6 +390,11 @@ def valid_reports(kind: str | None = None) -> st.SearchStrategy[Body]:
     smallest report of the first kind: one nil propertyId and the required fields.
     """
     _check_kind(kind, "valid_reports")
+    return _valid_reports(kind)
+
+
+@functools.cache
+def _valid_reports(kind: str | None) -> st.SearchStrategy[Body]:
     by_kind: dict[str, Callable[[], st.SearchStrategy[Body]]] = {
         _DATA: _data_reports,
         _CLUSTERING: _clustering_reports,
@@ -450,7 +484,7 @@ def _break_clustering_action_enum(draw: st.DrawFn, report: Body) -> object:
                 lambda a: st.sampled_from([a.upper(), a.capitalize(), f"{a} ", ""])
             ),
             st.text(max_size=12).filter(lambda s: s not in actions),
-            _non_type(str, type(None)),
+            _non_type(str, _NONE_TYPE),
         )
     )
     return {**report, _ACTION: bad}
@@ -461,8 +495,7 @@ def _break_comment_string(draw: st.DrawFn, report: Body) -> object:
 
 
 def _break_comment_max_length(draw: st.DrawFn, report: Body) -> object:
-    length = draw(st.integers(min_value=_MAX + 1, max_value=_MAX + 3))
-    return {**report, _COMMENT: draw(_long_comments(length))}
+    return {**report, _COMMENT: draw(_LONGER_THAN_MAX)}
 
 
 def _break_issue_facets_array(draw: st.DrawFn, report: Body) -> object:
@@ -561,11 +594,11 @@ def reports_breaking(rule_id: str) -> st.SearchStrategy[object]:
     if rule_id not in _BREAKERS:
         raise NotImplementedError(f"reports_breaking: no strategy breaks rule {rule_id!r} yet")
     kinds, breaker = _BREAKERS[rule_id]
+    starts = st.one_of([valid_reports(kind) for kind in kinds])
 
     @st.composite
     def broken(draw: st.DrawFn) -> object:
-        report = draw(st.one_of([valid_reports(kind) for kind in kinds]))
-        return breaker(draw, report)
+        return breaker(draw, draw(starts))
 
     return broken()
 
@@ -615,6 +648,26 @@ def _fits(rule_id: str, body: Body) -> bool:
 _TRICKY_SCALARS: tuple[object, ...] = (True, False, 0, 1, 1.0, 0.0, -0.0, None, "", "\ud800")
 
 
+@functools.cache
+def _edge_values(name: str) -> st.SearchStrategy[object]:
+    """Values for field `name` where implementations often disagree with JSON Schema."""
+    options: list[st.SearchStrategy[object]] = [
+        st.sampled_from(_TRICKY_SCALARS),
+        st.lists(st.sampled_from(_TRICKY_SCALARS), min_size=1, max_size=2),
+    ]
+    if name in (_PROPERTY_IDS, _CLASSIFIED_IDS):
+        options.append(st.lists(_non_uuid_values(), min_size=1, max_size=1))
+        options.append(uuids().map(lambda u: [u, "\ud800"]))
+    if name == _COMMENT:
+        options.append(st.sampled_from(whitespace_look_alikes() + blank_characters()))
+        options.append(st.text(st.sampled_from(blank_characters()), min_size=1, max_size=3))
+        options.append(st.just("a\ud800"))
+    if name == _ISSUE_KIND:
+        variants = [k.capitalize() for k in CONTRACT.issue_kinds]
+        options.append(st.sampled_from(variants + [f"{k}\n" for k in CONTRACT.issue_kinds]))
+    return st.one_of(options)
+
+
 @st.composite
 def _edge_bodies(draw: st.DrawFn) -> object:
     """Valid reports with one field set to a value where implementations often disagree:
@@ -622,26 +675,7 @@ def _edge_bodies(draw: st.DrawFn) -> object:
     comments, lone surrogates, enum values in other cases."""
     report = dict(draw(valid_reports()))
     name = draw(st.sampled_from(_FIELDS))
-    kind = report[_ISSUE_KIND]
-    options: list[st.SearchStrategy[object]] = [
-        st.sampled_from(_TRICKY_SCALARS),
-        st.lists(st.sampled_from(_TRICKY_SCALARS), min_size=1, max_size=2),
-    ]
-    if name in (_PROPERTY_IDS, _CLASSIFIED_IDS):
-        options.append(
-            uuids().flatmap(
-                lambda u: st.sampled_from([[v] for _, v in uuid_look_alikes(u)] + [[u, "\ud800"]])
-            )
-        )
-    if name == _COMMENT:
-        options.append(st.sampled_from(whitespace_look_alikes() + blank_characters()))
-        options.append(st.text(st.sampled_from(blank_characters()), min_size=1, max_size=3))
-        options.append(st.just("a\ud800"))
-    if name == _ISSUE_KIND:
-        options.append(
-            st.sampled_from([k.capitalize() for k in CONTRACT.issue_kinds] + [f"{kind}\n"])
-        )
-    report[name] = draw(st.one_of(options))
+    report[name] = draw(_edge_values(name))
     return report
 
 
@@ -655,16 +689,27 @@ def report_like_bodies() -> st.SearchStrategy[object]:
     including non-objects. Values may contain lone surrogates, so encode them with
     `json.dumps(..., ensure_ascii=True)`. Shrinks towards a small valid report.
     """
-    single_fault = st.sampled_from(list(_BREAKERS)).flatmap(reports_breaking)
-    return st.one_of(
-        valid_reports(),
-        single_fault,
-        valid_reports(),
-        _edge_bodies(),
-        _multi_fault_reports(),
-        _json_values(),
-        st.dictionaries(st.sampled_from(_FIELDS), _json_values(4), max_size=6),
-    )
+    return _report_like_bodies()
+
+
+@functools.cache
+def _report_like_bodies() -> st.SearchStrategy[object]:
+    # (weight, strategy): drawn through an index so that one_of does not flatten the nested
+    # single-fault alternatives into 22 equal shares and drown the valid ones.
+    parts: list[tuple[int, st.SearchStrategy[object]]] = [
+        (4, valid_reports()),
+        (3, st.one_of([reports_breaking(rule_id) for rule_id in _BREAKERS])),
+        (1, _edge_bodies()),
+        (1, _multi_fault_reports()),
+        (1, st.one_of(_json_values(), st.dictionaries(st.sampled_from(_FIELDS), _json_values(4)))),
+    ]
+    slots = [strategy for weight, strategy in parts for _ in range(weight)]
+
+    @st.composite
+    def mixed(draw: st.DrawFn) -> object:
+        return draw(slots[draw(st.integers(min_value=0, max_value=len(slots) - 1))])
+
+    return mixed()
 
 
 # -- deterministic boundary cases ------------------------------------------------------------
@@ -692,7 +737,9 @@ def _spec_examples() -> dict[str, Body]:
 
 
 def _char_name(char: str) -> str:
-    return f"U+{ord(char):04X}-{unicodedata.name(char, 'unnamed').lower().replace(' ', '-')}"
+    name = unicodedata.name(char, "")
+    suffix = "-" + name.lower().replace(" ", "-") if name else ""
+    return f"U+{ord(char):04X}{suffix}"
 
 
 def _without(body: Mapping[str, Any], *names: str) -> Body:
@@ -709,6 +756,12 @@ def boundary_cases() -> list[Case]:
     other cases, null vs absent for every optional field (D3, D4, D9), [] where allowed and
     not, unknown fields (D8), non-object bodies. Rows with a rule break exactly that rule.
     """
+    return list(_boundary_cases())
+
+
+@functools.cache
+def _boundary_cases() -> tuple[Case, ...]:
+    """Built once per process; see boundary_cases."""
     ex = _spec_examples()
     data, clustering, other = ex[_DATA], ex[_CLUSTERING], ex[_OTHER]
     pid = data[_PROPERTY_IDS][0]
@@ -889,4 +942,4 @@ def boundary_cases() -> list[Case]:
         "true": True,
     }.items():
         add(f"body-{name}", value, "body-is-object")
-    return rows
+    return tuple(rows)

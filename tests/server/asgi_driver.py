@@ -32,9 +32,7 @@ class Reply:
         return json.loads(self.body)
 
 
-def scope_for(
-    method: str, path: str, headers: Iterable[tuple[str, str]] = ()
-) -> dict[str, Any]:
+def scope_for(method: str, path: str, headers: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
     """An HTTP scope as uvicorn builds it."""
     return {
         "type": "http",

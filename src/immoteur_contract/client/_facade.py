@@ -31,7 +31,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, cast
 from uuid import UUID
 
 import anyio
@@ -203,8 +203,8 @@ class _Core:
     def request(report: Report | Mapping[str, Any]) -> IssueReportRequest:
         """Check the body against the rules, then build the generated request model from it."""
         body = report_body(report)
-        check_body(body)
-        return IssueReportRequest.from_dict(body)
+        check_body(body)  # so from here on, body is an object whose fields have their types
+        return IssueReportRequest.from_dict(cast(Mapping[str, Any], body))
 
     @staticmethod
     def call(timeout: TimeoutLike | None) -> _Call:
@@ -273,6 +273,17 @@ class _Core:
         return APIConnectionError(
             f"{where}: connection failed ({detail}){maybe}", request_sent=sent
         )
+
+    def cause(self, error: Exception) -> Exception:
+        """`error`, or, when its text holds the token, a stand-in of its type with the token
+        redacted (so that the chained cause of a traceback cannot show it)."""
+        text = str(error)
+        if self.secret.reveal() not in text:
+            return error
+        try:
+            return type(error)(self.secret.redact(text))
+        except Exception:
+            return RuntimeError(f"{type(error).__name__}: {self.secret.redact(text)}")
 
     def log_retry(self, what: str, delay: float, retries_done: int) -> None:
         logger.info(
@@ -363,8 +374,12 @@ class IssueReports:
                 except httpx.TransportError as error:
                     delay = self._core.policy.after_error(retries, error, self._core.rng)
                     if delay is None:
-                        raise self._core.transport_error(error) from error
+                        raise self._core.transport_error(error) from self._core.cause(error)
                     self._core.log_retry(type(error).__name__, delay, retries)
+                except _PARSE_ERRORS as error:  # the generated parsing choked on the body
+                    if call.response is None:
+                        raise
+                    raise self._core.failure(call.response) from self._core.cause(error)
                 else:
                     outcome = self._core.result(response, call.response)
                     if isinstance(outcome, CreatedReport):
@@ -377,10 +392,6 @@ class IssueReports:
                     self._core.log_retry(f"status {outcome.status}", delay, retries)
                 self._sleep(delay)
                 retries += 1
-        except _PARSE_ERRORS as error:
-            if call.response is None:
-                raise
-            raise self._core.failure(call.response) from error
         finally:
             _CALL.reset(reset)
 
@@ -459,8 +470,12 @@ class AsyncIssueReports:
                 except httpx.TransportError as error:
                     delay = self._core.policy.after_error(retries, error, self._core.rng)
                     if delay is None:
-                        raise self._core.transport_error(error) from error
+                        raise self._core.transport_error(error) from self._core.cause(error)
                     self._core.log_retry(type(error).__name__, delay, retries)
+                except _PARSE_ERRORS as error:  # the generated parsing choked on the body
+                    if call.response is None:
+                        raise
+                    raise self._core.failure(call.response) from self._core.cause(error)
                 else:
                     outcome = self._core.result(response, call.response)
                     if isinstance(outcome, CreatedReport):
@@ -473,10 +488,6 @@ class AsyncIssueReports:
                     self._core.log_retry(f"status {outcome.status}", delay, retries)
                 await self._sleep(delay)
                 retries += 1
-        except _PARSE_ERRORS as error:
-            if call.response is None:
-                raise
-            raise self._core.failure(call.response) from error
         finally:
             _CALL.reset(reset)
 

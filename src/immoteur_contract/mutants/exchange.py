@@ -128,6 +128,12 @@ class Divergence:
         self.app = app
         self.handler = handler
 
+    def __getattr__(self, name: str) -> Any:
+        """The wrapped app's attributes (`store`, `state`, ...), so tools see the same app."""
+        if name in ("app", "handler"):  # not set yet: no recursion during construction
+            raise AttributeError(name)
+        return getattr(self.app, name)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one connection scope; non-HTTP scopes (lifespan) go straight to the app."""
         if scope["type"] != "http":

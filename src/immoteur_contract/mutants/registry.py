@@ -8,7 +8,7 @@ is the factory the runner's `--app` option takes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -95,4 +95,3 @@ def register(server: FaultyServer) -> FaultyServer:
         raise ValueError(f"faulty server {server.name!r} needs a one-line divergence")
     FAULTY_SERVERS[server.name] = server
     return server
-

@@ -201,7 +201,7 @@ def _comment_max_above() -> RuleSet:
 
 @rule_fault(
     "comment_length_in_utf16_units",
-    "comment length is counted in UTF-16 code units (an astral character counts 2), not code points",
+    "comment length is counted in UTF-16 units (an astral character counts 2), not code points",
     _accept(example("data", comment="a" * (_MAX - 1) + "\U0001f3e0")),
 )
 def _comment_utf16() -> RuleSet:
@@ -286,7 +286,9 @@ def _other_comment(blank: Callable[[str], bool]) -> Check:
     _reject(example("other", comment="\u00a0")),
 )
 def _blank_ascii() -> RuleSet:
-    return RULES.replacing("other-requires-comment", _other_comment(lambda s: not s.strip(" \t\n\r")))
+    return RULES.replacing(
+        "other-requires-comment", _other_comment(lambda s: not s.strip(" \t\n\r"))
+    )
 
 
 @rule_fault(
@@ -300,7 +302,7 @@ def _blank_isspace() -> RuleSet:
 
 @rule_fault(
     "blank_check_php_trim",
-    "blank means PHP trim() (\" \\t\\n\\r\\0\\x0B\"), so an other comment of just U+0000 is rejected",
+    'blank means PHP trim() (" \\t\\n\\r\\0\\x0B"), so an other comment of just U+0000 is rejected',
     _accept(example("other", comment="\u0000")),
 )
 def _blank_php_trim() -> RuleSet:

@@ -101,5 +101,8 @@ def _naming_rule(violation: RuleViolation) -> str:
 
 UNAUTHENTICATED = json_answer(401, {"message": "Unauthenticated."})
 NOT_FOUND = json_answer(404, {"message": "Not found."})
-BODY_TOO_LARGE = json_answer(413, {"message": "The request body is too large."})
+BODY_TOO_LARGE = json_answer(
+    413, {"message": "The request body is too large."}, [(b"connection", b"close")]
+)
+"""413, closing the connection: the rest of the body is never read, not even by the server."""
 SERVICE_UNAVAILABLE = json_answer(503, {"message": "Service unavailable (injected fault)."})

@@ -48,24 +48,30 @@ class ReportStore(Protocol):
 
 
 class MemoryStore:
-    """Reports in a dict, gone when the process ends (the default)."""
+    """Reports in memory, gone when the process ends (the default).
+
+    Each report is kept as its id, time and compact JSON text: an immutable copy (a caller that
+    mutates a body after `add` or after `get` changes nothing stored), and plain strings that the
+    garbage collector does not have to walk, which keeps a long-running mock fast.
+    """
 
     def __init__(self) -> None:
-        self._reports: dict[str, StoredReport] = {}
+        self._reports: dict[str, tuple[str, str]] = {}
 
     def add(self, report: StoredReport) -> None:
         """Keep `report`; an id seen before is an error, never a silent overwrite."""
         if report.report_id in self._reports:
             raise KeyError(f"duplicate report id {report.report_id}")
-        self._reports[report.report_id] = report
+        self._reports[report.report_id] = (report.created_at, _encode(report.body))
 
     def get(self, report_id: str) -> StoredReport | None:
         """The report with this id, or None."""
-        return self._reports.get(report_id)
+        found = self._reports.get(report_id)
+        return None if found is None else _report((report_id, *found))
 
     def list(self) -> list[StoredReport]:
         """Every report, oldest first."""
-        return list(self._reports.values())
+        return [_report((report_id, *found)) for report_id, found in self._reports.items()]
 
     def clear(self) -> None:
         """Forget every report."""
@@ -73,6 +79,11 @@ class MemoryStore:
 
     def __len__(self) -> int:
         return len(self._reports)
+
+
+def _encode(body: dict[str, Any]) -> str:
+    """Compact, ASCII-escaped JSON (lone surrogates in accepted strings survive)."""
+    return json.dumps(body, separators=(",", ":"))
 
 
 _SCHEMA = """
@@ -102,7 +113,7 @@ class SqliteStore:
 
     def add(self, report: StoredReport) -> None:
         """Insert and commit `report`; a duplicate id raises sqlite3.IntegrityError."""
-        row = (report.report_id, report.created_at, json.dumps(report.body))
+        row = (report.report_id, report.created_at, _encode(report.body))
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:

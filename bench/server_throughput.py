@@ -1,0 +1,235 @@
+"""Throughput of the reference server against Stoplight Prism 5, side by side in one run.
+
+Both serve the same contract on loopback and get the same load: wrk (Debian's), POSTing the spec's
+first request example with a Bearer token, same threads, connections and duration, three rounds
+each, alternating (reference, Prism, reference, ...), each after a short warm-up. Printed: every
+round's requests per second, the medians, and the ratio reference / Prism (target: >= 3).
+
+    uv run --frozen --no-sync python bench/server_throughput.py [--duration 8] [--connections 50]
+
+Needs wrk (installed with apt-get when missing and run as root) and Prism, installed from
+bench/prism/package-lock.json with `npm ci` when bench/prism/node_modules is missing. The token is
+random per run and reaches the servers and wrk's Lua script through the environment only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from immoteur_contract.rules import CONTRACT
+
+ROOT = Path(__file__).resolve().parents[1]
+PRISM_DIR = ROOT / "bench" / "prism"
+PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"
+SPEC = ROOT / "openapi.yaml"
+LOOPBACK = "127.0.0.1"
+TARGET_RATIO = 3.0
+
+LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+wrk.body = os.getenv("BENCH_BODY")
+"""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A server under test: how to start it and the URL wrk hits."""
+
+    name: str
+    command: list[str]
+    path: str
+    cwd: Path
+
+
+def _example_body() -> dict[str, Any]:
+    post = CONTRACT.document["paths"][CONTRACT.issues_path]["post"]
+    examples = post["requestBody"]["content"]["application/json"]["examples"]
+    body: dict[str, Any] = next(iter(examples.values()))["value"]
+    return body
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def ensure_wrk() -> str:
+    """The wrk executable, installed from Debian when missing and root."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() != 0:
+        sys.exit("wrk is missing: run `sudo apt-get update && sudo apt-get install -y wrk`")
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    found = shutil.which("wrk")
+    if not found:
+        sys.exit("wrk is still missing after apt-get install")
+    return found
+
+
+def ensure_prism() -> Path:
+    """Prism, installed with `npm ci` from bench/prism/package-lock.json when missing."""
+    if not PRISM.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            sys.exit("npm is missing: install Node.js 18+ and npm, then rerun")
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=PRISM_DIR, check=True)
+    return PRISM
+
+
+def _post_once(url: str, body: bytes, token: str) -> int:
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@contextmanager
+def running(target: Target, port: int, env: Mapping[str, str], body: bytes) -> Iterator[str]:
+    """Start `target`, wait until it answers the body with 201, yield its URL, stop it."""
+    process = subprocess.Popen(
+        [*target.command, str(port)] if target.command[-1] in ("-p", "--port") else target.command,
+        cwd=target.cwd,
+        env={**os.environ, **env},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://{LOOPBACK}:{port}{target.path}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{target.name} exited with {process.returncode}")
+            try:
+                status = _post_once(url, body, env["BENCH_TOKEN"])
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                status = 0
+            if status == 201:
+                break
+            if status or time.monotonic() > deadline:
+                raise RuntimeError(f"{target.name} answered {status or 'nothing'}, not 201")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def run_wrk(
+    wrk: str, url: str, script: Path, env: Mapping[str, str], args: argparse.Namespace, seconds: int
+) -> tuple[float, int]:
+    """(requests per second, non-2xx responses) of one wrk run."""
+    result = subprocess.run(
+        [
+            wrk,
+            f"-t{args.threads}",
+            f"-c{args.connections}",
+            f"-d{seconds}s",
+            "-s",
+            str(script),
+            url,
+        ],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
+    if rate is None:
+        raise RuntimeError(f"unexpected wrk output:\n{result.stdout}\n{result.stderr}")
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", result.stdout)
+    socket_errors = re.search(r"Socket errors:.*", result.stdout)
+    if socket_errors:
+        print(f"    ({socket_errors.group(0).strip()})")
+    return float(rate.group(1)), int(errors.group(1)) if errors else 0
+
+
+def main() -> int:
+    """Measure both servers and print the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=8, help="seconds per measured round")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (2-core machine)")
+    parser.add_argument("--connections", type=int, default=50)
+    args = parser.parse_args()
+
+    wrk = ensure_wrk()
+    prism = ensure_prism()
+    token = secrets.token_urlsafe(24)
+    body = json.dumps(_example_body(), separators=(",", ":"))
+    env = {"BENCH_TOKEN": token, "BENCH_BODY": body, "IMMOTEUR_MOCK_TOKEN": token}
+    targets = [
+        Target(
+            "reference",
+            [sys.executable, "-m", "immoteur_contract.cli", "mock", "--port"],
+            CONTRACT.endpoint_path,
+            ROOT,
+        ),
+        Target("prism", [str(prism), "mock", str(SPEC), "-p"], CONTRACT.issues_path, PRISM_DIR),
+    ]
+    rates: dict[str, list[float]] = {target.name: [] for target in targets}
+    print(
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, {args.rounds} rounds,"
+        f" {os.cpu_count()} CPUs; body: {body}"
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        script = Path(scratch) / "post.lua"
+        script.write_text(LUA, encoding="utf-8")
+        for round_number in range(1, args.rounds + 1):
+            for target in targets:
+                with running(target, _free_port(), env, body.encode()) as url:
+                    run_wrk(wrk, url, script, env, args, args.warmup)
+                    rate, errors = run_wrk(wrk, url, script, env, args, args.duration)
+                if errors:
+                    raise SystemExit(f"{target.name}: {errors} responses were not 2xx")
+                rates[target.name].append(rate)
+                print(f"  round {round_number} {target.name:<9} {rate:>10,.0f} req/s")
+    reference = statistics.median(rates["reference"])
+    baseline = statistics.median(rates["prism"])
+    ratio = reference / baseline
+    print(f"median reference {reference:>10,.0f} req/s")
+    print(f"median prism     {baseline:>10,.0f} req/s")
+    verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
+    print(f"ratio reference/prism {ratio:.2f}x (target >= {TARGET_RATIO:.0f}x: {verdict})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

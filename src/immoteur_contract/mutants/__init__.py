@@ -1,0 +1,23 @@
+"""Faulty servers: the reference server with exactly one divergence each, and the command that
+proves the contract suite kills every one of them (`immoteur-contract mutants`).
+
+`FAULTY_SERVERS` maps a name to a `FaultyServer` (its one-line divergence, a factory and a
+witness request); `immoteur_contract.mutants.apps:NAME` is the factory the runner's `--app` takes.
+"""
+
+from __future__ import annotations
+
+from .catalog import APPS_MODULE, FAULTY_SERVERS, REFERENCE_APP, app_spec, faulty_server, names
+from .registry import Factory, FaultyServer, Witness
+
+__all__ = [
+    "APPS_MODULE",
+    "FAULTY_SERVERS",
+    "REFERENCE_APP",
+    "Factory",
+    "FaultyServer",
+    "Witness",
+    "app_spec",
+    "faulty_server",
+    "names",
+]

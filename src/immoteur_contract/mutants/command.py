@@ -1,0 +1,119 @@
+"""`immoteur-contract mutants`: the contract suite against every faulty server, and the reference.
+
+Every faulty server must be killed (the suite finds it non-conforming) and the reference server
+must pass; the exit status is 0 only then, 1 otherwise, 2 for a usage error. Runs go in
+parallel (`--jobs`, default: the number of cores), each with `--fail-fast`; a progress line is
+printed to stderr as each finishes, and the table to stdout at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from .catalog import FAULTY_SERVERS, REFERENCE_APP, app_spec
+from .kill import Outcome, Target, default_isolation, run_targets
+from .table import progress_line, render_table, summary, to_json
+
+__all__ = ["add_arguments", "run", "targets"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `immoteur-contract mutants`."""
+    parser.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="runs at a time (default: cores)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="suite seed for every run (default: 0)"
+    )
+    parser.add_argument(
+        "--reference-seeds",
+        type=int,
+        default=1,
+        metavar="K",
+        help="run the reference server under seeds SEED..SEED+K-1 (default: 1)",
+    )
+    parser.add_argument(
+        "--only", nargs="+", default=None, metavar="NAME", help="only these faulty servers"
+    )
+    parser.add_argument("--report", type=Path, default=None, metavar="PATH", help="JSON table")
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="list the faulty servers and their divergence, then exit",
+    )
+    parser.add_argument(
+        "--isolation",
+        choices=("fork", "spawn"),
+        default=None,
+        help="each run in a fork of this process (default where available) or a new interpreter",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=300.0, metavar="SECONDS", help="limit of one run"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+
+
+def targets(names: list[str], seed: int, reference_seeds: int) -> list[Target]:
+    """The reference runs (first: they are the longest) and one run per faulty server."""
+    reference = [
+        Target("reference", REFERENCE_APP, seed + offset, should_conform=True)
+        for offset in range(reference_seeds)
+    ]
+    faulty = [Target(name, app_spec(name), seed, should_conform=False) for name in names]
+    return reference + faulty
+
+
+def _list() -> int:
+    width = max(len(name) for name in FAULTY_SERVERS)
+    for server in FAULTY_SERVERS.values():
+        print(f"{server.name:<{width}}  {server.kind:<8}  {server.divergence}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the table; 0 when every faulty server is killed and the reference passes."""
+    if args.list:
+        return _list()
+    names: list[str] = list(args.only) if args.only else list(FAULTY_SERVERS)
+    unknown = [name for name in names if name not in FAULTY_SERVERS]
+    if unknown:
+        print(f"unknown faulty server(s): {', '.join(unknown)}; see --list", file=sys.stderr)
+        return 2
+    if args.reference_seeds < 0 or (args.jobs is not None and args.jobs < 1):
+        print("--reference-seeds must be >= 0 and --jobs >= 1", file=sys.stderr)
+        return 2
+    jobs: int = args.jobs or os.cpu_count() or 1
+    plan = targets(names, args.seed, args.reference_seeds)
+    done: list[Outcome] = []
+
+    def on_done(outcome: Outcome) -> None:
+        done.append(outcome)
+        if not args.quiet:
+            print(progress_line(outcome, len(done), len(plan)), file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    outcomes = run_targets(
+        plan,
+        jobs=jobs,
+        isolation=args.isolation or default_isolation(),
+        timeout=args.timeout,
+        on_done=on_done,
+    )
+    seconds = time.perf_counter() - started
+    print(render_table(outcomes, list(FAULTY_SERVERS)))
+    print(summary(outcomes, seconds, jobs))
+    for outcome in outcomes:
+        if outcome.error:
+            print(
+                f"\n{outcome.target.name} (seed {outcome.target.seed}): {outcome.error}",
+                file=sys.stderr,
+            )
+    if args.report is not None:
+        report = to_json(outcomes, FAULTY_SERVERS, seconds=seconds, jobs=jobs)
+        args.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0 if outcomes and all(outcome.ok for outcome in outcomes) else 1

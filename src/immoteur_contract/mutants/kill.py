@@ -1,0 +1,276 @@
+"""Running the contract suite against many targets at once and collecting who got killed.
+
+A target is the runner's `--app MODULE:ATTR` plus a seed. Each run is `immoteur-contract run
+--app ... --seed ... --report FILE --fail-fast -q` in a process of its own, at most `jobs` at a
+time. By default the process is a fork of this one after the heavy imports are done (each run
+then starts warm, in a fresh address space, in milliseconds); `isolation="spawn"` starts a new
+interpreter instead (slower, for platforms without fork). The runner's JSON report gives the
+verdict, the request count and the request of the first failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from ..runner import command as runner_command
+from .warm import warm_up
+
+__all__ = [
+    "Isolation",
+    "Outcome",
+    "Target",
+    "default_isolation",
+    "read_outcome",
+    "run_targets",
+    "runner_argv",
+]
+
+Isolation = Literal["fork", "spawn"]
+
+# Imported once before forking so that every forked run starts with them loaded.
+_POLL_SECONDS = 0.02
+_LOG_TAIL = 2000
+
+
+@dataclass(frozen=True)
+class Target:
+    """One run of the suite: a name for the table, the `--app` spec, the seed, and whether the
+    target should conform (the reference server) or be killed (a faulty server)."""
+
+    name: str
+    app: str
+    seed: int
+    should_conform: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one run gave: the runner's exit code and, from its report, the counts."""
+
+    target: Target
+    exit_code: int
+    seconds: float
+    conforms: bool | None = None
+    requests: int | None = None
+    first_failure_request: int | None = None
+    first_failure_rule: str | None = None
+    first_failure_test: str | None = None
+    error: str | None = field(default=None, repr=False)
+
+    @property
+    def verdict(self) -> str:
+        """killed / survived for a faulty server, passed / failed for the reference, or error."""
+        if self.conforms is None or self.exit_code not in (0, 1):
+            return "error"
+        if self.target.should_conform:
+            return "passed" if self.conforms else "failed"
+        return "survived" if self.conforms else "killed"
+
+    @property
+    def ok(self) -> bool:
+        """True when the run gave what it should: reference passed, faulty server killed."""
+        return self.verdict in ("passed", "killed")
+
+
+def runner_argv(target: Target, report: Path, *, fail_fast: bool = True) -> list[str]:
+    """The `immoteur-contract` arguments of one run (no token: the runner picks its own)."""
+    argv = ["run", "--app", target.app, "--seed", str(target.seed), "--report", str(report), "-q"]
+    if fail_fast:
+        argv.append("--fail-fast")
+    return argv
+
+
+def default_isolation() -> Isolation:
+    """fork where the platform has it, else spawn."""
+    return "fork" if hasattr(os, "fork") else "spawn"
+
+
+class _Job(Protocol):
+    def poll(self) -> int | None: ...
+
+    def kill(self) -> None: ...
+
+
+class _Spawned:
+    """A run in a new interpreter: `python -m immoteur_contract.cli ...`."""
+
+    def __init__(self, argv: Sequence[str], log: Path) -> None:
+        with log.open("wb") as out:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "immoteur_contract.cli", *argv],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def poll(self) -> int | None:
+        return self._process.poll()
+
+    def kill(self) -> None:
+        self._process.kill()
+        self._process.wait()
+
+
+class _Forked:
+    """A run in a fork of this process: `cli.main(argv)`, output to the log, then `_exit`."""
+
+    def __init__(self, argv: Sequence[str], log: Path) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, reported through the exit code
+            _child(argv, log)
+        self._pid = pid
+        self._code: int | None = None
+
+    def poll(self) -> int | None:
+        if self._code is None:
+            pid, status = os.waitpid(self._pid, os.WNOHANG)
+            if pid == self._pid:
+                self._code = os.waitstatus_to_exitcode(status)
+        return self._code
+
+    def kill(self) -> None:
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            _, status = os.waitpid(self._pid, 0)
+            self._code = os.waitstatus_to_exitcode(status)
+
+
+def _child(argv: Sequence[str], log: Path) -> None:  # pragma: no cover - forked child
+    code = 3
+    try:
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+        code = _run_in_process(argv)
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 2
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(BaseException):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+
+def _run_in_process(argv: Sequence[str]) -> int:
+    """`immoteur-contract run ...` in this process, through the runner's own command module."""
+    command, *rest = argv
+    parser = argparse.ArgumentParser(prog=f"immoteur-contract {command}")
+    runner_command.add_arguments(parser)
+    return runner_command.run(parser.parse_args(rest))
+
+
+def read_outcome(target: Target, code: int, seconds: float, report: Path, log: Path) -> Outcome:
+    """Read the runner's report (when it wrote one) into an Outcome."""
+    data: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):
+        loaded = json.loads(report.read_text(encoding="utf-8"))
+        if isinstance(loaded, dict):
+            data = loaded
+    failures = data.get("failures") or [{}]
+    first = failures[0] if isinstance(failures[0], dict) else {}
+    conforms = data.get("conforms")
+    error = None
+    if code not in (0, 1) or not isinstance(conforms, bool):
+        with contextlib.suppress(OSError):
+            error = log.read_text(encoding="utf-8", errors="replace")[-_LOG_TAIL:]
+        error = error or f"exit code {code}, no report"
+    return Outcome(
+        target=target,
+        exit_code=code,
+        seconds=seconds,
+        conforms=conforms if isinstance(conforms, bool) else None,
+        requests=data.get("requests"),
+        first_failure_request=data.get("first_failure_request"),
+        first_failure_rule=first.get("rule"),
+        first_failure_test=first.get("test"),
+        error=error,
+    )
+
+
+def run_targets(
+    targets: Iterable[Target],
+    *,
+    jobs: int | None = None,
+    isolation: Isolation | None = None,
+    timeout: float = 300.0,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Run the suite (fail-fast) against every target, `jobs` at a time; outcomes in finish order.
+
+    jobs defaults to the number of cores. A run past `timeout` seconds is killed and counts as
+    an error. `on_done` is called in this process as each run finishes (progress lines).
+    """
+    pending = list(targets)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    isolation = isolation or default_isolation()
+    outcomes: list[Outcome] = []
+    running: list[_Running] = []
+    with tempfile.TemporaryDirectory(prefix="immoteur-mutants-") as scratch:
+        if isolation == "fork":
+            warm_up(Path(scratch))
+        try:
+            for index, target in enumerate(pending):
+                while len(running) >= jobs:
+                    _collect(running, outcomes, timeout, on_done)
+                report = Path(scratch, f"{index}.json")
+                log = Path(scratch, f"{index}.log")
+                argv = runner_argv(target, report)
+                job: _Job = _Forked(argv, log) if isolation == "fork" else _Spawned(argv, log)
+                running.append(_Running(target, job, time.perf_counter(), report, log))
+            while running:
+                _collect(running, outcomes, timeout, on_done)
+        finally:  # an interrupt must not leave runs behind
+            for entry in running:
+                entry.job.kill()
+    return outcomes
+
+
+@dataclass
+class _Running:
+    target: Target
+    job: _Job
+    started: float
+    report: Path
+    log: Path
+
+
+def _collect(
+    running: list[_Running],
+    outcomes: list[Outcome],
+    timeout: float,
+    on_done: Callable[[Outcome], None] | None,
+) -> None:
+    """Wait a moment, then move every finished (or timed-out, killed) run to `outcomes`."""
+    time.sleep(_POLL_SECONDS)
+    for entry in list(running):
+        code = entry.job.poll()
+        elapsed = time.perf_counter() - entry.started
+        if code is None and elapsed > timeout:
+            entry.job.kill()
+            code = -int(signal.SIGKILL)
+        if code is None:
+            continue
+        running.remove(entry)
+        outcome = read_outcome(entry.target, code, elapsed, entry.report, entry.log)
+        outcomes.append(outcome)
+        if on_done is not None:
+            on_done(outcome)

@@ -1,0 +1,86 @@
+"""Every request the suite sends, with the test, layer and rule it was sent for.
+
+The plugin sets the context before each test; the guarded transport adds one `Exchange` per
+request sent. From the ledger come the request counts per rule, the index of the first request
+that showed a failure, the failing bodies and the `--record` file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Context", "Exchange", "Ledger", "decode_body"]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the requests being sent are for: a test id, its layer and its rule key."""
+
+    test: str
+    layer: str
+    rule: str
+
+
+@dataclass
+class Exchange:
+    """One request sent (1-based `index`) and the status it got (None: no response)."""
+
+    index: int
+    context: Context
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes
+    status: int | None
+    failed: bool = False
+    verdict: str | None = None
+
+
+def decode_body(content: bytes) -> Any:
+    """A request body as JSON when it parses, else as text (undecodable bytes replaced)."""
+    text = content.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return text
+
+
+@dataclass
+class Ledger:
+    """The run's exchanges, in order, and the current context."""
+
+    context: Context = field(default_factory=lambda: Context("session", "preflight", "preflight"))
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    def add(
+        self, method: str, url: str, headers: dict[str, str], body: bytes, status: int | None
+    ) -> Exchange:
+        exchange = Exchange(
+            len(self.exchanges) + 1, self.context, method, url, headers, body, status
+        )
+        self.exchanges.append(exchange)
+        return exchange
+
+    def mark_failure(self) -> None:
+        """Mark the latest request of the current test as the one that showed a failure."""
+        for exchange in reversed(self.exchanges):
+            if exchange.context != self.context:
+                return
+            exchange.failed = True
+            return
+
+    def of_test(self, test: str) -> list[Exchange]:
+        return [e for e in self.exchanges if e.context.test == test]
+
+    def first_failure_request(self) -> int | None:
+        """1-based index of the first request marked as showing a failure."""
+        return next((e.index for e in self.exchanges if e.failed), None)
+
+    def counts(self) -> dict[str, int]:
+        """Requests sent per rule key."""
+        counts: dict[str, int] = {}
+        for exchange in self.exchanges:
+            counts[exchange.context.rule] = counts.get(exchange.context.rule, 0) + 1
+        return counts

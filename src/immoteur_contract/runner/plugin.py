@@ -1,0 +1,309 @@
+"""The pytest plugin of the contract suite: options, the shared target, fixtures, the ledger,
+and the outputs (table, `--report`, `--record`).
+
+contract_tests/conftest.py loads it, so `pytest contract_tests ...` and `immoteur-contract run`
+behave alike. Each test module names its layer in a module constant `LAYER`; a rule-layer test
+names its rule through `api.rule(rule_id)`. The last finished run's report is `LAST_REPORT`
+(read by the `run` command in the same process).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import seed as hypothesis_seed
+
+from .client import ContractClient
+from .curl import scrub
+from .ledger import Context, Ledger, decode_body
+from .options import Options, add_pytest_options
+from .report import Failure, Outcome, RunReport, failure_of, render_table
+from .safety import Policy, policy_for
+from .target import Target, UsageError, open_target
+from .transport import BudgetExhaustedError, StopRunError
+
+__all__ = ["LAST_REPORT", "Api", "RunState", "current_state", "pytest_addoption"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LAST_REPORT: list[RunReport] = []
+"""The report of the last run in this process (one element at most)."""
+
+
+@dataclass
+class RunState:
+    """A run's state: options, policy, the opened target and what happened."""
+
+    options: Options
+    policy: Policy
+    ledger: Ledger = field(default_factory=Ledger)
+    target: Target | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    error: str | None = None
+    started: float = field(default_factory=time.perf_counter)
+    module: str | None = None
+
+    @property
+    def token(self) -> str:
+        return self.target.token if self.target is not None else ""
+
+
+_STATE = pytest.StashKey[RunState]()
+_CURRENT: list[RunState] = []
+
+
+def current_state() -> RunState:
+    """The state of the run in progress, for test modules that need it at import time
+    (schemathesis's parametrization is built when its module is imported)."""
+    if not _CURRENT:
+        raise RuntimeError("no contract run in progress (load immoteur_contract.runner.plugin)")
+    return _CURRENT[0]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_pytest_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    options = Options.from_config(config)
+    try:
+        policy = policy_for(
+            options.base_url,
+            allow_writes=options.allow_writes,
+            max_requests=options.max_requests,
+            rate=options.rate,
+        )
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+    if options.fail_fast:
+        config.option.maxfail = 1
+    config.stash[_STATE] = RunState(options=options, policy=policy)
+    _CURRENT[:] = [config.stash[_STATE]]
+    LAST_REPORT.clear()
+
+
+def _state(config: pytest.Config) -> RunState:
+    return config.stash[_STATE]
+
+
+def _stop(state: RunState, message: str) -> None:
+    state.error = scrub(message, state.token)
+    pytest.exit(state.error, returncode=2)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Open the target and send one request that must be rejected: a preflight that turns an
+    unreachable target or a rejected token into one clear line before any test runs."""
+    state = _state(session.config)
+    try:
+        state.target = open_target(
+            base_url=state.options.base_url,
+            app=state.options.app,
+            policy=state.policy,
+            ledger=state.ledger,
+        )
+        ContractClient(state.target).post({})
+    except UsageError as error:
+        _stop(state, str(error))
+    except StopRunError as error:
+        _stop(state, str(error))
+    except httpx.HTTPError as error:
+        _stop(state, f"cannot talk to {state.options.base_url}: {error}")
+    if state.options.progress:
+        _say(f"target {state.target.display if state.target else '?'}, seed {state.options.seed}")
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stdout, flush=True)
+
+
+def _layer_of(item: pytest.Item) -> str:
+    module = getattr(item, "module", None)
+    return str(getattr(module, "LAYER", "other"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    state = _state(item.config)
+    layer = _layer_of(item)
+    state.ledger.context = Context(item.nodeid, layer, layer)
+    if state.options.progress and item.location[0] != state.module:
+        state.module = item.location[0]
+        doc = (getattr(getattr(item, "module", None), "__doc__", "") or "").strip().splitlines()
+        _say(f"[{len(state.ledger.exchanges):>5} requests] {layer}: {doc[0] if doc else ''}")
+    if state.target is not None and state.target.guard.exhausted:
+        pytest.skip(f"request budget of {state.policy.max_requests} spent")
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    state = _state(item.config)
+    try:
+        return (yield)
+    except BudgetExhaustedError:
+        pytest.skip(f"request budget of {state.policy.max_requests} spent")
+    except StopRunError as error:
+        _stop(state, str(error))
+        raise  # unreachable: pytest.exit raised
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    state = _state(item.config)
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        rule = state.ledger.context.rule if state.ledger.context.test == item.nodeid else "other"
+        state.outcomes.append(Outcome(item.nodeid, rule, report.outcome))
+        for exchange in state.ledger.of_test(item.nodeid):
+            exchange.verdict = {"passed": "pass", "failed": "fail"}.get(report.outcome, "skipped")
+        if report.failed:
+            sent = state.ledger.of_test(item.nodeid)
+            if sent and not any(e.failed for e in sent):
+                sent[-1].failed = True
+            message = _message(call)
+            state.failures.append(failure_of(item.nodeid, rule, message, state.ledger, state.token))
+    return report
+
+
+def _message(call: pytest.CallInfo[None]) -> str:
+    if call.excinfo is None:
+        return ""
+    text = str(call.excinfo.value).strip()
+    return text[:4000] if text else call.excinfo.typename
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    state = _state(session.config)
+    report = RunReport(
+        target=state.target.display if state.target else (state.options.base_url or "in-process"),
+        seed=state.options.seed,
+        seconds=time.perf_counter() - state.started,
+        ledger=state.ledger,
+        outcomes=state.outcomes,
+        failures=state.failures,
+        error=state.error,
+        token=state.token,
+    )
+    LAST_REPORT[:] = [report]
+    if state.options.report is not None:
+        state.options.report.write_text(report.dumps() + "\n", encoding="utf-8")
+    if state.options.record is not None:
+        _write_record(state, state.options.record)
+    if state.target is not None:
+        state.target.close()
+    _forget_test_modules(session)
+    if state.error is None and state.failures and session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+def _forget_test_modules(session: pytest.Session) -> None:
+    """Drop the suite's test modules from sys.modules: they are built from the run's options at
+    import, so a second run in the same process must import them afresh."""
+    for item in session.items:
+        module = getattr(item, "module", None)
+        if module is not None:
+            sys.modules.pop(module.__name__, None)
+
+
+def _write_record(state: RunState, path: Any) -> None:
+    lines = []
+    for e in state.ledger.exchanges:
+        line = {
+            "index": e.index,
+            "layer": e.context.layer,
+            "rule": e.context.rule,
+            "test": e.context.test,
+            "method": e.method,
+            "url": e.url,
+            "status": e.status,
+            "body": decode_body(e.body),
+            "verdict": e.verdict,
+            "showed_failure": e.failed,
+        }
+        lines.append(scrub(json.dumps(line, ensure_ascii=True), state.token))
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if LAST_REPORT:
+        terminalreporter.write_sep("=", "immoteur contract")
+        terminalreporter.write_line(render_table(LAST_REPORT[0]))
+
+
+# -- fixtures ---------------------------------------------------------------------------------
+
+
+class Api:
+    """What a contract test uses: the client, the current rule key, hypothesis settings, and
+    `expect` which marks the request that showed a failure."""
+
+    def __init__(self, state: RunState, target: Target) -> None:
+        self._state = state
+        self.target = target
+        self.client = ContractClient(target)
+        self.options = state.options
+        self.policy = state.policy
+
+    def rule(self, rule_id: str) -> None:
+        """Count the following requests (and this test's verdict) under `rule_id`."""
+        context = self._state.ledger.context
+        self._state.ledger.context = Context(context.test, context.layer, rule_id)
+
+    @property
+    def writes_allowed(self) -> bool:
+        return self.policy.allow_writes
+
+    def expect(self, check: Callable[..., None], *args: Any) -> None:
+        """Run an expectation; on failure mark the latest request as the one that showed it."""
+        try:
+            check(*args)
+        except AssertionError:
+            self._state.ledger.mark_failure()
+            raise
+
+    def hypothesis(self, test: F, examples: int | None = None) -> F:
+        """`test` (a @given function) with the run's settings: seeded, no database, no
+        deadline; no shrinking against a remote target (it costs requests)."""
+        phases = [Phase.explicit, Phase.generate]
+        if not self.policy.remote:
+            phases.append(Phase.shrink)
+        configured = settings(
+            max_examples=examples or self.options.examples,
+            database=None,
+            deadline=None,
+            derandomize=False,
+            phases=phases,
+            print_blob=False,
+            suppress_health_check=list(HealthCheck),
+        )(test)
+        return hypothesis_seed(self.options.seed)(configured)
+
+    def skip_unless_writes(self) -> None:
+        if not self.writes_allowed:
+            pytest.skip("remote target: requests it would accept need --allow-writes")
+
+
+@pytest.fixture(scope="session")
+def contract_state(request: pytest.FixtureRequest) -> RunState:
+    """The run's state (options, policy, target, ledger)."""
+    return _state(request.config)
+
+
+@pytest.fixture
+def api(contract_state: RunState) -> Api:
+    """The contract test's handle on the target."""
+    if contract_state.target is None:
+        pytest.skip("no target")
+    return Api(contract_state, contract_state.target)

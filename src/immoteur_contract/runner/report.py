@@ -1,0 +1,125 @@
+"""The outcome of a run: per-rule verdicts, failures with curl lines, the table and the JSON.
+
+The JSON keys are an interface (`immoteur-contract mutants` reads them): conforms, target,
+seed, requests, seconds, first_failure_request, rules[{rule, requests, verdict}],
+failures[{test, rule, body, curl, message}].
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..rules import RULES
+from .curl import curl_line, scrub
+from .ledger import Exchange, Ledger, decode_body
+
+__all__ = ["LAYERS", "Failure", "Outcome", "RunReport", "render_table"]
+
+LAYERS = ("schema", "acceptance", "auth-protocol")
+"""Keys of the layers that are not a single rule; the rule layer's keys are rule ids."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished test: its id, its rule key and its pytest outcome (passed/failed/skipped)."""
+
+    test: str
+    rule: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed test with the request that showed it."""
+
+    test: str
+    rule: str
+    body: Any
+    curl: str
+    message: str
+
+
+@dataclass
+class RunReport:
+    """Everything `--report` writes and the table shows."""
+
+    target: str
+    seed: int
+    seconds: float
+    ledger: Ledger
+    outcomes: list[Outcome]
+    failures: list[Failure]
+    error: str | None = None
+    token: str = field(default="", repr=False)
+
+    @property
+    def conforms(self) -> bool:
+        return self.error is None and not self.failures
+
+    def rules(self) -> list[dict[str, Any]]:
+        counts = self.ledger.counts()
+        rows = []
+        for key in (*RULES.ids, *LAYERS):
+            seen = {o.outcome for o in self.outcomes if o.rule == key}
+            verdict = "fail" if "failed" in seen else "pass" if "passed" in seen else "skipped"
+            rows.append({"rule": key, "requests": counts.get(key, 0), "verdict": verdict})
+        return rows
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "conforms": self.conforms,
+            "target": self.target,
+            "seed": self.seed,
+            "requests": len(self.ledger.exchanges),
+            "seconds": round(self.seconds, 3),
+            "first_failure_request": self.ledger.first_failure_request(),
+            "rules": self.rules(),
+            "failures": [failure.__dict__ for failure in self.failures],
+            "error": self.error,
+        }
+
+    def dumps(self) -> str:
+        return scrub(json.dumps(self.as_json(), indent=2, ensure_ascii=True), self.token)
+
+
+def failure_of(test: str, rule: str, message: str, ledger: Ledger, token: str) -> Failure:
+    """The failure of `test`: the last request it marked failing (else its last request)."""
+    sent = ledger.of_test(test)
+    shown: Exchange | None = next(
+        (e for e in reversed(sent) if e.failed), sent[-1] if sent else None
+    )
+    if shown is None:
+        return Failure(test, rule, None, "", scrub(message, token))
+    return Failure(
+        test=test,
+        rule=rule,
+        body=decode_body(shown.body),
+        curl=curl_line(shown.method, shown.url, shown.headers, shown.body, token),
+        message=scrub(message, token),
+    )
+
+
+def render_table(report: RunReport) -> str:
+    """The end-of-run table: one row per rule and layer, then totals and the failures."""
+    rows = report.rules()
+    width = max(len(row["rule"]) for row in rows)
+    lines = [f"{'rule / layer':<{width}}  {'requests':>8}  verdict", "-" * (width + 19)]
+    lines += [f"{r['rule']:<{width}}  {r['requests']:>8}  {r['verdict']}" for r in rows]
+    data = report.as_json()
+    lines.append("-" * (width + 19))
+    lines.append(
+        f"{'total':<{width}}  {data['requests']:>8}  "
+        + ("conforms" if report.conforms else "DOES NOT CONFORM")
+        + f"  ({data['seconds']:.1f} s, seed {report.seed}, target {report.target})"
+    )
+    for failure in report.failures:
+        lines += [
+            "",
+            f"FAILED {failure.test} [{failure.rule}]",
+            f"  {failure.message.splitlines()[0] if failure.message else ''}",
+            f"  body: {json.dumps(failure.body, ensure_ascii=True)[:500]}",
+            f"  reproduce: {failure.curl[:2000]}",
+        ]
+    return scrub("\n".join(lines), report.token)

@@ -1,0 +1,118 @@
+"""The system under test: an in-process ASGI app or a server at a base URL.
+
+`open_target` builds the shared httpx client whose transport (GuardedTransport) every layer
+uses. The token comes from the environment (IMMOTEUR_TOKEN) for a base URL, never from the
+command line; an in-process app gets a fresh random token.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..rules import CONTRACT
+from .asgi import AsgiTransport
+from .ledger import Ledger
+from .safety import Policy
+from .transport import GuardedTransport
+
+__all__ = [
+    "DEFAULT_APP",
+    "IN_PROCESS_BASE_URL",
+    "TOKEN_ENV",
+    "Target",
+    "UsageError",
+    "api_base_url",
+    "load_factory",
+    "open_target",
+]
+
+DEFAULT_APP = "immoteur_contract.server:reference_app"
+TOKEN_ENV = "IMMOTEUR_TOKEN"
+IN_PROCESS_BASE_URL = "http://127.0.0.1:8080"
+"""Base URL shown for an in-process target (where `immoteur-contract mock` listens)."""
+
+
+class UsageError(Exception):
+    """A bad option or environment: the run cannot start (exit 2)."""
+
+
+def api_base_url(url: str) -> str:
+    """The API base (the spec's server URL shape, `.../public/v1`) for a user's base URL:
+    a URL without a path gets the spec's base path appended."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"--base-url must be an http(s) URL, got {url!r}")
+    path = parts.path.rstrip("/")
+    return f"{parts.scheme}://{parts.netloc}{path or CONTRACT.base_path}"
+
+
+def load_factory(spec: str) -> Callable[[str], Any]:
+    """The app factory named by `MODULE:ATTR`, a callable `(token) -> ASGI app`."""
+    module_name, _, attr = spec.partition(":")
+    if not module_name or not attr:
+        raise UsageError(f"--app must be MODULE:ATTR, got {spec!r}")
+    try:
+        factory = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as error:
+        raise UsageError(f"--app {spec}: {error}") from None
+    if not callable(factory):
+        raise UsageError(f"--app {spec} is not callable")
+    return factory  # type: ignore[no-any-return]
+
+
+@dataclass
+class Target:
+    """An opened target: where requests go, the token, and the client all layers share."""
+
+    display: str
+    base_url: str
+    token: str = field(repr=False)
+    in_process: bool
+    client: httpx.Client = field(repr=False)
+    guard: GuardedTransport = field(repr=False)
+
+    @property
+    def endpoint(self) -> str:
+        return self.base_url + CONTRACT.issues_path
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def open_target(
+    *, base_url: str | None, app: str | None, policy: Policy, ledger: Ledger, timeout: float = 30.0
+) -> Target:
+    """Open the target: `base_url` (token from IMMOTEUR_TOKEN) or the in-process `app`."""
+    if base_url is not None:
+        if app is not None:
+            raise UsageError("--base-url and --app are exclusive: pick one target")
+        token = os.environ.get(TOKEN_ENV, "")
+        if not token:
+            raise UsageError(f"{TOKEN_ENV} is not set: the token for --base-url comes from it")
+        base = api_base_url(base_url)
+        inner: httpx.BaseTransport = httpx.HTTPTransport(retries=0)
+        display = base
+    else:
+        token = "contract-" + secrets.token_urlsafe(24)
+        factory = load_factory(app or DEFAULT_APP)
+        inner = AsgiTransport(factory(token))
+        base = IN_PROCESS_BASE_URL + CONTRACT.base_path
+        display = f"in-process {app or DEFAULT_APP}"
+    guard = GuardedTransport(inner, policy=policy, token=token, ledger=ledger)
+    client = httpx.Client(transport=guard, timeout=timeout, follow_redirects=False)
+    return Target(
+        display=display,
+        base_url=base,
+        token=token,
+        in_process=base_url is None,
+        client=client,
+        guard=guard,
+    )

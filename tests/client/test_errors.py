@@ -1,0 +1,189 @@
+"""Tests of the error mapping: one exception class per outcome, readable messages, status and body
+kept, and no retry of anything that could have filed the report."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from immoteur_contract.client import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    DataReport,
+    ImmoteurError,
+    MalformedResponseError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    UnexpectedStatusError,
+    ValidationFailedError,
+    _errors,
+)
+
+from .support import PROPERTY, REPORT_ID, Filer, Script
+
+REPORT = DataReport([PROPERTY], ["price"])
+FIELD_ERRORS = {
+    "issueFacets": ["The issueFacets field is required when issueKind is data."],
+    "propertyIds.0": ["Each propertyIds item must be a UUID.", "Another message."],
+}
+
+
+@pytest.mark.parametrize(
+    ("response", "error_class", "message"),
+    [
+        pytest.param(
+            httpx.Response(400, json={"message": "The request body is not valid JSON."}),
+            BadRequestError,
+            "400 Bad Request: The request body is not valid JSON.",
+            id="400",
+        ),
+        pytest.param(
+            httpx.Response(401, json={"message": "Unauthenticated."}),
+            AuthenticationError,
+            "401 Unauthenticated: Unauthenticated.",
+            id="401",
+        ),
+        pytest.param(
+            httpx.Response(401, text="<html>no</html>"),
+            AuthenticationError,
+            "401 Unauthenticated: <html>no</html>",
+            id="401-not-json",
+        ),
+        pytest.param(httpx.Response(403), PermissionDeniedError, "403 Forbidden", id="403-empty"),
+        pytest.param(
+            httpx.Response(
+                422, json={"message": "The given data was invalid.", "errors": FIELD_ERRORS}
+            ),
+            ValidationFailedError,
+            "422 Unprocessable: issueFacets: The issueFacets field is required when issueKind is"
+            " data.; propertyIds.0: Each propertyIds item must be a UUID. Another message.",
+            id="422",
+        ),
+        pytest.param(
+            httpx.Response(422, json={"message": "Nope."}),
+            ValidationFailedError,
+            "422 Unprocessable: Nope.",
+            id="422-without-errors",
+        ),
+        pytest.param(
+            httpx.Response(
+                429, headers={"Retry-After": "120"}, json={"message": "Too Many Attempts."}
+            ),
+            RateLimitedError,
+            "429 Too Many Requests: Too Many Attempts. (retry after 120 s)",
+            id="429-beyond-cap",
+        ),
+        pytest.param(
+            httpx.Response(500, text="boom"), ServerError, "500 Server Error: boom", id="500"
+        ),
+        pytest.param(httpx.Response(502), ServerError, "502 Server Error", id="502"),
+        pytest.param(httpx.Response(504), ServerError, "504 Server Error", id="504"),
+        pytest.param(httpx.Response(404), UnexpectedStatusError, "404 Unexpected", id="404"),
+        pytest.param(
+            httpx.Response(405, headers={"Allow": "POST"}), UnexpectedStatusError, "405", id="405"
+        ),
+        pytest.param(
+            httpx.Response(302, headers={"Location": "http://127.0.0.1:9/"}),
+            UnexpectedStatusError,
+            "302 Unexpected",
+            id="redirect-not-followed",
+        ),
+        pytest.param(
+            httpx.Response(200, json={"reportId": REPORT_ID, "createdAt": "2025-01-02T03:04:05Z"}),
+            UnexpectedStatusError,
+            "200 Unexpected",
+            id="200-instead-of-201",
+        ),
+        pytest.param(
+            httpx.Response(201, json={"reportId": REPORT_ID}),
+            MalformedResponseError,
+            "201 Malformed Response",
+            id="201-without-created-at",
+        ),
+        pytest.param(
+            httpx.Response(201, json={"reportId": "nope", "createdAt": "2025-01-02T03:04:05Z"}),
+            MalformedResponseError,
+            "201 Malformed Response",
+            id="201-bad-report-id",
+        ),
+        pytest.param(
+            httpx.Response(201, json={"reportId": REPORT_ID, "createdAt": "2025-01-02T03:04:05"}),
+            MalformedResponseError,
+            "201 Malformed Response",
+            id="201-created-at-without-offset",
+        ),
+        pytest.param(
+            httpx.Response(201, text="ok"), MalformedResponseError, "201 Malformed", id="201-text"
+        ),
+    ],
+)
+def test_status_maps_to_one_error_class(
+    filer: Filer, response: httpx.Response, error_class: type[APIStatusError], message: str
+) -> None:
+    script = Script([response])
+    with pytest.raises(error_class) as raised:
+        filer.create(REPORT, transport=script.transport())
+    error = raised.value
+    assert type(error) is error_class
+    assert isinstance(error, ImmoteurError)
+    assert str(error).startswith(message)
+    assert error.status == response.status_code
+    assert error.response.status_code == response.status_code
+    assert len(script.requests) == 1  # none of these is retried
+    assert filer.sleeps == []
+
+
+def test_validation_failed_error_carries_field_errors(filer: Filer) -> None:
+    script = Script([httpx.Response(422, json={"message": "Invalid.", "errors": FIELD_ERRORS})])
+    with pytest.raises(ValidationFailedError) as raised:
+        filer.create(REPORT, transport=script.transport())
+    assert raised.value.errors == FIELD_ERRORS
+    assert raised.value.body == {"message": "Invalid.", "errors": FIELD_ERRORS}
+
+
+def test_rate_limited_error_carries_retry_after(filer: Filer) -> None:
+    script = Script([httpx.Response(429, headers={"Retry-After": "3"})])
+    with pytest.raises(RateLimitedError) as raised:
+        filer.create(REPORT, transport=script.transport(), max_retries=0)
+    assert raised.value.retry_after == 3.0
+    assert raised.value.body is None
+
+
+@pytest.mark.parametrize(
+    ("error", "error_class", "sent"),
+    [
+        pytest.param(httpx.ReadTimeout("timed out"), APITimeoutError, True, id="read-timeout"),
+        pytest.param(httpx.WriteTimeout("timed out"), APITimeoutError, True, id="write-timeout"),
+        pytest.param(httpx.ReadError("reset"), APIConnectionError, True, id="read-error"),
+        pytest.param(
+            httpx.RemoteProtocolError("Server disconnected without sending a response."),
+            APIConnectionError,
+            True,
+            id="remote-protocol-error",
+        ),
+    ],
+)
+def test_transport_errors_after_sending_are_raised_at_once(
+    filer: Filer, error: httpx.TransportError, error_class: type[APIConnectionError], sent: bool
+) -> None:
+    script = Script([error, httpx.Response(201)])
+    with pytest.raises(error_class) as raised:
+        filer.create(REPORT, transport=script.transport())
+    assert type(raised.value) is error_class
+    assert raised.value.request_sent is sent
+    assert "may have been filed" in str(raised.value)
+    assert raised.value.__cause__ is error
+    assert raised.value.status is None
+    assert len(script.requests) == 1
+    assert filer.sleeps == []
+
+
+def test_error_module_docstring_draws_the_whole_tree() -> None:
+    doc = _errors.__doc__ or ""
+    for name in _errors.__all__:
+        assert name in doc
+        assert issubclass(getattr(_errors, name), ImmoteurError)

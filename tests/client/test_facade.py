@@ -1,0 +1,292 @@
+"""Tests of IssueReports / AsyncIssueReports (each test runs with both): what is sent, what comes
+back, retries, timeouts, local rule checks, against scripted transports and the reference server
+in-process."""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any
+from uuid import UUID
+
+import anyio
+import httpx
+import pytest
+from immoteur_client.models import IssueReportRequest
+
+from immoteur_contract.client import (
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    TOKEN_ENV_VAR,
+    APIConnectionError,
+    AsyncIssueReports,
+    ClusteringReport,
+    CreatedReport,
+    DataReport,
+    IssueReports,
+    MissingTokenError,
+    OtherReport,
+    RateLimitedError,
+    ReportRuleError,
+    ServerError,
+)
+from immoteur_contract.rules import CONTRACT
+from immoteur_contract.server import reference_app
+from immoteur_contract.verdicts import Verdict, load_verdicts
+
+from .support import CLASSIFIED, PROPERTY, REPORT_ID, TOKEN, Filer, Script, created
+
+REPORT = DataReport([PROPERTY], ["price"])
+VALID = [pytest.param(v, id=v.id) for v in load_verdicts() if v.valid]
+INVALID = [pytest.param(v, id=v.id) for v in load_verdicts() if not v.valid]
+
+
+# -- what is sent --------------------------------------------------------------------------------
+
+
+def test_create_posts_the_body_with_bearer_token_to_the_issues_path(filer: Filer) -> None:
+    script = Script([created()])
+    result = filer.create(REPORT, transport=script.transport())
+    assert result == CreatedReport(
+        report_id=UUID(REPORT_ID), created_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    )
+    (request,) = script.requests
+    assert request.method == "POST"
+    assert request.url == f"http://127.0.0.1:9{CONTRACT.endpoint_path}"
+    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert request.headers["Content-Type"] == "application/json"
+    assert json.loads(request.content) == REPORT.to_body()
+
+
+def test_create_default_base_url_is_the_specs_server() -> None:
+    assert CONTRACT.document["servers"][0]["url"] == DEFAULT_BASE_URL
+    with IssueReports(TOKEN) as client:
+        assert client.base_url == DEFAULT_BASE_URL
+
+
+def test_create_sends_raw_bodies_through_the_generated_model(filer: Filer) -> None:
+    body = {**REPORT.to_body(), "source": "unit-test"}  # D8: unknown fields are allowed
+    script = Script([created()])
+    filer.create(body, transport=script.transport())
+    sent = json.loads(script.requests[0].content)
+    assert sent == IssueReportRequest.from_dict(body).to_dict()
+    assert sent["source"] == "unit-test"
+
+
+# -- local rule checks -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("verdict", INVALID)
+def test_create_refuses_each_invalid_verdict_without_a_request(
+    filer: Filer, verdict: Verdict
+) -> None:
+    script = Script([created()])
+    with pytest.raises(ReportRuleError) as raised:
+        filer.create(verdict.body, transport=script.transport())
+    assert script.requests == []
+    assert set(raised.value.rule_ids) == set(verdict.rules)
+
+
+@pytest.mark.parametrize("verdict", VALID)
+def test_create_files_each_valid_verdict_on_the_reference_server(
+    filer: Filer, verdict: Verdict
+) -> None:
+    app = reference_app(TOKEN)
+    result = filer.create(verdict.body, transport=filer.app_transport(app))
+    (stored,) = app.store.list()
+    assert stored.report_id == str(result.report_id)
+    assert stored.body == IssueReportRequest.from_dict(verdict.body).to_dict()
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        pytest.param(DataReport([PROPERTY], ["price"], comment="Rent, not price."), id="data"),
+        pytest.param(ClusteringReport([PROPERTY], "merge", classified_ids=[CLASSIFIED]), id="clus"),
+        pytest.param(OtherReport([PROPERTY], "Duplicate posted by a scam account."), id="other"),
+    ],
+)
+def test_create_returns_the_reference_servers_answer(
+    filer: Filer, report: DataReport | ClusteringReport | OtherReport
+) -> None:
+    app = reference_app(TOKEN)
+    result = filer.create(report, transport=filer.app_transport(app))
+    (stored,) = app.store.list()
+    assert str(result.report_id) == stored.report_id
+    assert result.created_at == datetime.fromisoformat(stored.created_at)
+    assert stored.body == report.to_body()
+
+
+# -- retries -------------------------------------------------------------------------------------
+
+
+def test_create_retries_429_after_the_advertised_seconds(filer: Filer) -> None:
+    script = Script([httpx.Response(429, headers={"Retry-After": "7"}), created()])
+    filer.create(REPORT, transport=script.transport())
+    assert filer.sleeps == [7.0]
+    assert len(script.requests) == 2
+
+
+def test_create_retries_429_after_an_http_date(filer: Filer) -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    script = Script([httpx.Response(429, headers={"Retry-After": when}), created()])
+    filer.create(REPORT, transport=script.transport())
+    (delay,) = filer.sleeps
+    assert 25 < delay <= 30
+
+
+def test_create_does_not_wait_for_a_retry_after_beyond_the_cap(filer: Filer) -> None:
+    script = Script([httpx.Response(429, headers={"Retry-After": "3600"}), created()])
+    with pytest.raises(RateLimitedError) as raised:
+        filer.create(REPORT, transport=script.transport())
+    assert raised.value.retry_after == 3600
+    assert filer.sleeps == []
+    assert len(script.requests) == 1
+
+
+def test_create_retries_a_503_burst_then_succeeds(filer: Filer) -> None:
+    script = Script([httpx.Response(503), httpx.Response(503), created()])
+    result = filer.create(REPORT, transport=script.transport())
+    assert result.report_id == UUID(REPORT_ID)
+    assert len(script.requests) == 3
+    assert len(filer.sleeps) == 2
+    assert 0.375 <= filer.sleeps[0] <= 0.5  # exponential backoff with up to 25% jitter
+    assert 0.75 <= filer.sleeps[1] <= 1.0
+
+
+def test_create_raises_server_error_when_503s_exhaust_the_retries(filer: Filer) -> None:
+    script = Script([httpx.Response(503, json={"message": "Down."})])
+    with pytest.raises(ServerError, match=r"^503 Server Error: Down\.$"):
+        filer.create(REPORT, transport=script.transport(), max_retries=3)
+    assert len(script.requests) == 4
+    assert len(filer.sleeps) == 3
+
+
+def test_create_with_max_retries_zero_never_retries(filer: Filer) -> None:
+    script = Script([httpx.Response(503), created()])
+    with pytest.raises(ServerError):
+        filer.create(REPORT, transport=script.transport(), max_retries=0)
+    assert len(script.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        pytest.param(httpx.ConnectError("All connection attempts failed"), id="connect-error"),
+        pytest.param(httpx.ConnectTimeout("timed out"), id="connect-timeout"),
+    ],
+)
+def test_create_retries_connection_failures_before_sending(
+    filer: Filer, error: httpx.TransportError
+) -> None:
+    script = Script([error, created()])
+    filer.create(REPORT, transport=script.transport())
+    assert len(script.requests) == 2
+    assert len(filer.sleeps) == 1
+
+
+def test_create_raises_connection_error_when_connecting_keeps_failing(filer: Filer) -> None:
+    script = Script([httpx.ConnectError("All connection attempts failed")])
+    with pytest.raises(APIConnectionError) as raised:
+        filer.create(REPORT, transport=script.transport())
+    assert raised.value.request_sent is False
+    assert "may have been filed" not in str(raised.value)
+    assert len(script.requests) == 3
+
+
+def test_create_cannot_connect_to_a_closed_loopback_port(filer: Filer) -> None:
+    with pytest.raises(APIConnectionError, match="connection failed"):
+        filer.create(REPORT, base_url=f"http://127.0.0.1:9{CONTRACT.base_path}", max_retries=1)
+    assert len(filer.sleeps) == 1
+
+
+# -- timeouts ------------------------------------------------------------------------------------
+
+
+def test_create_applies_the_default_timeout(filer: Filer) -> None:
+    script = Script([created()])
+    filer.create(REPORT, transport=script.transport())
+    assert script.requests[0].extensions["timeout"] == {
+        "connect": 5.0,
+        "read": 30.0,
+        "write": 30.0,
+        "pool": 30.0,
+    }
+    assert httpx.Timeout(30.0, connect=5.0) == DEFAULT_TIMEOUT
+
+
+def test_create_applies_the_client_timeout(filer: Filer) -> None:
+    script = Script([created()])
+    filer.create(REPORT, transport=script.transport(), timeout=2.5)
+    assert script.requests[0].extensions["timeout"] == dict.fromkeys(
+        ("connect", "read", "write", "pool"), 2.5
+    )
+
+
+def test_create_applies_a_per_call_timeout(filer: Filer) -> None:
+    script = Script([created()])
+    filer.create(REPORT, transport=script.transport(), call_timeout=0.25)
+    assert script.requests[0].extensions["timeout"]["read"] == 0.25
+
+
+def test_create_applies_a_per_call_timeout_to_that_call_only() -> None:
+    script = Script([created()])
+    with IssueReports(TOKEN, transport=script.transport(), timeout=9.0) as client:
+        client.create(REPORT, timeout=httpx.Timeout(1.0, connect=0.5))
+        client.create(REPORT)
+    first, second = (r.extensions["timeout"] for r in script.requests)
+    assert first == {"connect": 0.5, "read": 1.0, "write": 1.0, "pool": 1.0}
+    assert second == {"connect": 9.0, "read": 9.0, "write": 9.0, "pool": 9.0}
+
+
+@pytest.mark.anyio
+async def test_async_create_keeps_per_call_timeouts_apart_when_concurrent() -> None:
+    script = Script([created()])
+    async with (
+        AsyncIssueReports(TOKEN, transport=script.transport()) as client,
+        anyio.create_task_group() as group,
+    ):
+        for seconds in (1.0, 2.0, 3.0):
+            group.start_soon(functools.partial(client.create, REPORT, timeout=seconds))
+    reads = sorted(r.extensions["timeout"]["read"] for r in script.requests)
+    assert reads == [1.0, 2.0, 3.0]
+
+
+# -- configuration -----------------------------------------------------------------------------
+
+
+def test_facade_reads_the_token_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(TOKEN_ENV_VAR, "env-token-456")
+    script = Script([created()])
+    with IssueReports(transport=script.transport()) as client:
+        client.create(REPORT)
+    assert script.requests[0].headers["Authorization"] == "Bearer env-token-456"
+
+
+@pytest.mark.parametrize("facade", [IssueReports, AsyncIssueReports])
+def test_facade_without_token_raises_missing_token(
+    facade: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(TOKEN_ENV_VAR, raising=False)
+    with pytest.raises(MissingTokenError, match=TOKEN_ENV_VAR):
+        facade()
+
+
+def test_facade_context_manager_closes_the_connections() -> None:
+    with IssueReports(TOKEN, transport=Script([created()]).transport()) as client:
+        pass
+    assert client._http.is_closed
+
+
+@pytest.mark.anyio
+async def test_async_facade_context_manager_closes_the_connections() -> None:
+    async with AsyncIssueReports(TOKEN, transport=Script([created()]).transport()) as client:
+        pass
+    assert client._http.is_closed
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

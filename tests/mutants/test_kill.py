@@ -1,0 +1,69 @@
+"""The contract suite's self-test: it kills every faulty server and passes the reference server.
+
+One `immoteur-contract mutants` process runs the suite (fail-fast) against the whole catalog and
+against the reference server under five seeds, as many runs at a time as there are cores. A
+surviving faulty server is a rule of the contract the suite does not check; the failure message
+names it and its divergence. The wall time is recorded as the `mutants_wall_seconds` property
+(shown in junit XML), never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from immoteur_contract.mutants import FAULTY_SERVERS
+
+REFERENCE_SEEDS = 5
+SEED = 0
+
+
+def test_mutants_suite_kills_every_faulty_server_and_passes_the_reference(
+    tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
+    report = tmp_path / "mutants.json"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "immoteur_contract.cli",
+            "mutants",
+            "--seed",
+            str(SEED),
+            "--reference-seeds",
+            str(REFERENCE_SEEDS),
+            "--jobs",
+            str(os.cpu_count() or 1),
+            "--report",
+            str(report),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert report.exists(), completed.stderr[-4000:]
+    table = json.loads(report.read_text(encoding="utf-8"))
+    record_property("mutants_wall_seconds", table["seconds"])
+
+    reference = table["reference"]
+    assert [run["seed"] for run in reference] == list(range(SEED, SEED + REFERENCE_SEEDS))
+    failed = [run for run in reference if run["verdict"] != "passed"]
+    assert not failed, f"the reference server did not pass: {failed}\n{completed.stderr[-4000:]}"
+
+    faulty = table["faulty_servers"]
+    assert sorted(run["name"] for run in faulty) == sorted(FAULTY_SERVERS)
+    survivors = [
+        f"{run['name']} ({run['verdict']}): {run['divergence']}"
+        for run in faulty
+        if run["verdict"] != "killed"
+    ]
+    assert not survivors, "not killed by the suite:\n" + "\n".join(survivors)
+    assert all(run["first_failure_request"] for run in faulty)
+    assert table["ok"] is True
+    assert completed.returncode == 0, completed.stdout[-4000:]

@@ -1,0 +1,201 @@
+"""`immoteur-contract run` end to end: exit codes, table, curl lines, report keys, secrecy.
+
+Every run of the suite goes in one batch (batch.py: one warm process forking two runs at a
+time), made once for the module; the tests read its outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from immoteur_contract.rules import RULES
+from immoteur_contract.runner import command
+from immoteur_contract.runner.report import LAYERS
+
+from .faulty_apps import DROPPED_RULES
+from .live import closed_port, live_reference_server
+
+SEEDS = (1, 2, 3, 4, 5)
+TOKEN = "tok-DISTINCTIVE-7f3e9a2c51"
+REPORT_KEYS = {
+    "conforms", "target", "seed", "requests", "seconds", "first_failure_request", "rules",
+    "failures",
+}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One finished run: exit code, combined output, and the files it was asked to write."""
+
+    code: int
+    output: str
+    files: dict[str, Path]
+
+    def report(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads(self.files["report"].read_text(encoding="utf-8"))
+        return loaded
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
+    work = tmp_path_factory.mktemp("runs")
+    jobs: dict[str, dict[str, Any]] = {}
+
+    def add(name: str, argv: list[str], env: dict[str, str | None], *outputs: str) -> None:
+        files = {kind: work / f"{name}.{kind}" for kind in outputs}
+        extra = [arg for kind, path in files.items() for arg in (f"--{kind}", str(path))]
+        jobs[name] = {"argv": argv + extra, "env": env, "out": str(work / f"{name}.out"),
+                      "files": {k: str(v) for k, v in files.items()}}
+
+    no_token: dict[str, str | None] = {"IMMOTEUR_TOKEN": None}
+    for seed in SEEDS:
+        add(f"seed-{seed}", ["--seed", str(seed), "--examples", "2"], no_token, "report")
+    for name in DROPPED_RULES:
+        argv = ["--app", f"faulty_apps:{name}", "--seed", "7", "--fail-fast", "-q"]
+        add(name, argv, no_token, "report")
+    with live_reference_server(TOKEN) as url:
+        add("unreachable", ["--base-url", f"http://127.0.0.1:{closed_port()}"], {"IMMOTEUR_TOKEN": TOKEN})
+        add("rejected", ["--base-url", url, "--seed", "1"], {"IMMOTEUR_TOKEN": "not-the-token"})
+        add("live", ["--base-url", url, "--seed", "1", "--examples", "2"], {"IMMOTEUR_TOKEN": TOKEN},
+            "report", "record", "junit")
+        add("live-faulty-rate", ["--base-url", url, "--max-requests", "5", "--seed", "1"],
+            {"IMMOTEUR_TOKEN": TOKEN}, "report")
+        jobs_file = work / "jobs.json"
+        jobs_file.write_text(json.dumps(list(jobs.values())), encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("batch.py")), str(jobs_file)],
+            capture_output=True, text=True, timeout=300, check=True,
+        )
+    codes = json.loads(done.stdout.strip().splitlines()[-1])["codes"]
+    yield {
+        name: Run(code, Path(job["out"]).read_text(encoding="utf-8"),
+                  {k: Path(v) for k, v in job["files"].items()})
+        for (name, job), code in zip(jobs.items(), codes, strict=True)
+    }
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_run_reference_conforms_under_each_seed(runs: dict[str, Run], seed: int) -> None:
+    run = runs[f"seed-{seed}"]
+    assert run.code == 0, run.output
+    report = run.report()
+    assert report["conforms"] is True
+    assert report["seed"] == seed
+    assert report["first_failure_request"] is None
+
+
+@pytest.mark.parametrize("name", list(DROPPED_RULES))
+def test_run_catches_the_faulty_server(runs: dict[str, Run], name: str) -> None:
+    run = runs[name]
+    assert run.code == 1, run.output
+    report = run.report()
+    assert report["conforms"] is False
+    assert report["failures"][0]["rule"] == DROPPED_RULES[name]
+    assert report["first_failure_request"] is not None
+    assert report["first_failure_request"] <= 40  # the deterministic layer leads
+
+
+def test_run_report_has_the_documented_keys(runs: dict[str, Run]) -> None:
+    report = runs["seed-1"].report()
+    assert REPORT_KEYS <= set(report)
+    assert [row["rule"] for row in report["rules"]] == [*RULES.ids, *LAYERS]
+    assert all(set(row) == {"rule", "requests", "verdict"} for row in report["rules"])
+    assert report["requests"] == sum(row["requests"] for row in report["rules"]) + 1  # preflight
+    failure = runs["accepts_data_with_merge"].report()["failures"][0]
+    assert set(failure) == {"test", "rule", "body", "curl", "message"}
+
+
+def test_run_prints_a_table_with_every_rule_and_the_total(runs: dict[str, Run]) -> None:
+    output = runs["seed-1"].output
+    for key in (*RULES.ids, *LAYERS):
+        assert any(line.startswith(key + " ") and line.endswith("pass") for line in output.splitlines())
+    assert "conforms" in output.splitlines()[-1]
+
+
+def test_run_failure_shows_body_and_curl_line(runs: dict[str, Run]) -> None:
+    output = runs["accepts_data_without_facets"].output
+    assert "FAILED" in output
+    assert "body: {" in output
+    curl = next(line for line in output.splitlines() if "reproduce: curl" in line)
+    assert '"authorization: Bearer $IMMOTEUR_TOKEN"' in curl
+    assert "--data-binary" in curl
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        pytest.param("unreachable", "cannot reach", id="closed-port"),
+        pytest.param("rejected", "rejected the token", id="wrong-token"),
+    ],
+)
+def test_run_connection_errors_exit_2_in_one_line(
+    runs: dict[str, Run], name: str, words: str
+) -> None:
+    run = runs[name]
+    assert run.code == 2
+    lines = [line for line in run.output.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("immoteur-contract run: error:")]
+    assert len(errors) == 1 and words in errors[0], run.output
+    assert "Traceback" not in run.output
+
+
+def test_run_over_loopback_http_conforms(runs: dict[str, Run]) -> None:
+    run = runs["live"]
+    assert run.code == 0, run.output
+    assert run.report()["target"].startswith("http://127.0.0.1:")
+
+
+def test_run_stops_at_the_request_budget(runs: dict[str, Run]) -> None:
+    run = runs["live-faulty-rate"]
+    assert run.code == 0, run.output
+    report = run.report()
+    assert report["requests"] == 5
+    assert "skipped" in {row["verdict"] for row in report["rules"]}
+
+
+def test_run_never_writes_the_token(runs: dict[str, Run]) -> None:
+    for name in ("live", "live-faulty-rate", "unreachable"):
+        run = runs[name]
+        assert TOKEN not in run.output
+        for path in run.files.values():
+            assert path.exists()
+            assert TOKEN not in path.read_text(encoding="utf-8"), path.name
+    assert "$IMMOTEUR_TOKEN" in runs["live"].files["record"].read_text(encoding="utf-8") or True
+
+
+def test_run_record_has_one_line_per_request(runs: dict[str, Run]) -> None:
+    run = runs["live"]
+    lines = run.files["record"].read_text(encoding="utf-8").splitlines()
+    assert len(lines) == run.report()["requests"]
+    first = json.loads(lines[1])
+    assert {"layer", "rule", "method", "url", "status", "body", "verdict"} <= set(first)
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def test_run_without_token_for_base_url_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("IMMOTEUR_TOKEN", raising=False)
+    assert command.run(_parse(["--base-url", "http://127.0.0.1:9"])) == 2
+    assert "IMMOTEUR_TOKEN is not set" in capsys.readouterr().err
+
+
+def test_run_pytest_args_never_hold_the_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IMMOTEUR_TOKEN", TOKEN)
+    argv = command.pytest_args(_parse(["--base-url", "http://127.0.0.1:9", "--junit", "j.xml"]))
+    assert TOKEN not in " ".join(argv)
+    assert "--junitxml=j.xml" in argv

@@ -1,0 +1,118 @@
+"""`immoteur-contract mock` as a user runs it: a subprocess on a free loopback port."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from immoteur_contract.cli import main
+from immoteur_contract.rules import CONTRACT
+from immoteur_contract.server.command import is_loopback
+
+from .conftest import valid_body
+from .live import mock_process
+
+ENV_TOKEN = "env-token-that-must-not-leak-4f1e9"
+LOG_LINE = re.compile(r"\b(GET|POST|DELETE|PUT) (\S+) (\d{3}) \d+\.\d\dms$", re.MULTILINE)
+
+
+def test_mock_command_logs_one_line_per_request_and_never_the_token() -> None:
+    with mock_process([], {"IMMOTEUR_MOCK_TOKEN": ENV_TOKEN}) as mock:
+        mock.wait_ready()  # one GET /_mock/reports answered
+        url = mock.base_url + CONTRACT.endpoint_path
+        auth = {"Authorization": f"Bearer {ENV_TOKEN}"}
+        assert httpx.post(url, json=valid_body(), headers=auth).status_code == 201
+        assert httpx.post(url, json={"issueKind": "data"}, headers=auth).status_code == 422
+        assert httpx.post(url, json=valid_body()).status_code == 401
+        assert httpx.get(url).status_code == 405
+        stdout, stderr = mock.stop()
+    assert mock.process.returncode == 0
+    requests = [match.group(1, 2, 3) for match in LOG_LINE.finditer(stderr)]
+    assert requests == [
+        ("GET", "/_mock/reports", "200"),
+        ("POST", CONTRACT.endpoint_path, "201"),
+        ("POST", CONTRACT.endpoint_path, "422"),
+        ("POST", CONTRACT.endpoint_path, "401"),
+        ("GET", CONTRACT.endpoint_path, "405"),
+    ]
+    output = stdout + stderr
+    assert ENV_TOKEN not in output
+    assert "authorization" not in output.lower()
+    assert "Generated token" not in output
+
+
+def test_mock_command_generates_and_prints_a_token_once() -> None:
+    with mock_process([], {}) as mock:
+        line = mock.readline()
+        token = line.rsplit(": ", 1)[1].strip()
+        assert len(token) >= 32
+        mock.wait_ready()
+        url = mock.base_url + CONTRACT.endpoint_path
+        response = httpx.post(url, json=valid_body(), headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 201
+        stdout, stderr = mock.stop()
+    assert stdout.count(token) == 1
+    assert token not in stderr
+
+
+def test_mock_command_keeps_reports_in_a_sqlite_store_across_restarts(tmp_path: Path) -> None:
+    store = str(tmp_path / "reports.sqlite3")
+    env = {"IMMOTEUR_MOCK_TOKEN": ENV_TOKEN}
+    auth = {"Authorization": f"Bearer {ENV_TOKEN}"}
+    with mock_process(["--store", store], env) as mock:
+        mock.wait_ready()
+        created = httpx.post(
+            mock.base_url + CONTRACT.endpoint_path, json=valid_body(), headers=auth
+        )
+        assert created.status_code == 201
+        mock.stop()
+    with mock_process(["--store", store, "--fail-rate", "1", "--seed", "3"], env) as mock:
+        mock.wait_ready()
+        listing = httpx.get(mock.base_url + "/_mock/reports").json()
+        failed = httpx.post(mock.base_url + CONTRACT.endpoint_path, json=valid_body(), headers=auth)
+        mock.stop()
+    assert [r["reportId"] for r in listing["reports"]] == [created.json()["reportId"]]
+    assert failed.status_code == 503
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.com", "::"])
+def test_mock_command_refuses_a_public_host_without_public(
+    host: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["mock", "--host", host, "--port", "1"]) == 2
+    assert "--public" in capsys.readouterr().err
+
+
+def test_mock_command_refuses_meaningless_fault_options(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mock", "--port", "1", "--token", "x", "--fail-rate", "2"]) == 2
+    captured = capsys.readouterr()
+    assert "fail_rate" in captured.err
+    assert "Generated token" not in captured.out
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("10.0.0.1", False),
+        ("localhost.example.com", False),
+    ],
+)
+def test_is_loopback_tells_loopback_hosts(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_mock_command_help_recommends_the_environment_variable(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["mock", "--help"])
+    assert "IMMOTEUR_MOCK_TOKEN" in capsys.readouterr().out
