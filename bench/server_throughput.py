@@ -53,7 +53,7 @@ wrk.body = os.getenv("BENCH_BODY")
 
 @dataclass(frozen=True)
 class Target:
-    """A server under test: how to start it and the URL wrk hits."""
+    """A server under test: its command (the port is appended) and the path wrk hits."""
 
     name: str
     command: list[str]
@@ -119,7 +119,7 @@ def _post_once(url: str, body: bytes, token: str) -> int:
 def running(target: Target, port: int, env: Mapping[str, str], body: bytes) -> Iterator[str]:
     """Start `target`, wait until it answers the body with 201, yield its URL, stop it."""
     process = subprocess.Popen(
-        [*target.command, str(port)] if target.command[-1] in ("-p", "--port") else target.command,
+        [*target.command, str(port)],
         cwd=target.cwd,
         env={**os.environ, **env},
         stdin=subprocess.DEVNULL,

@@ -27,7 +27,7 @@ _BODIES = {
     [
         pytest.param(None, id="no-token"),
         pytest.param("Bearer wrong-token-0000", id="wrong-token"),
-        pytest.param("Bearer ", id="empty-token"),
+        pytest.param("Bearer", id="scheme-without-token"),
         pytest.param("bearer-scheme", id="wrong-scheme"),
         pytest.param("token-only", id="no-scheme"),
     ],

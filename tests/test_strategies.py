@@ -131,7 +131,7 @@ def test_report_like_bodies_reach_the_edge_values() -> None:
         ):
             seen.add("lone surrogate")
 
-    @settings(QUICK, max_examples=1500)
+    @settings(QUICK, max_examples=1000)
     @given(report_like_bodies())
     def check(body: object) -> None:
         classify(body)

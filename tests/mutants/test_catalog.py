@@ -15,8 +15,14 @@ from typing import Any
 import httpx
 import pytest
 
-from immoteur_contract.mutants import FAULTY_SERVERS, REFERENCE_APP, FaultyServer, app_spec, names
-from immoteur_contract.mutants.apps import __getattr__ as apps_getattr
+from immoteur_contract.mutants import (
+    FAULTY_SERVERS,
+    REFERENCE_APP,
+    FaultyServer,
+    app_spec,
+    apps,
+    names,
+)
 from immoteur_contract.rules import CONTRACT
 from immoteur_contract.server import reference_app
 from immoteur_contract.server.asgi import ASGIApp
@@ -103,7 +109,7 @@ def test_apps_attribute_is_the_factory_the_runner_imports(name: str) -> None:
 
 def test_apps_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_server"):
-        apps_getattr("no_such_server")
+        _ = apps.no_such_server
 
 
 def test_reference_app_spec_names_the_reference_factory() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from immoteur_contract.mutants import FAULTY_SERVERS, REFERENCE_APP, app_spec, n
 from immoteur_contract.mutants.command import add_arguments, run, targets
 from immoteur_contract.mutants.kill import Outcome, Target, read_outcome, runner_argv
 from immoteur_contract.mutants.table import progress_line, render_table, summary, to_json
+from immoteur_contract.mutants.warm import import_quietly
 
 FAULTY = Target("created_as_200", app_spec("created_as_200"), 7, should_conform=False)
 REFERENCE = Target("reference", REFERENCE_APP, 7, should_conform=True)
@@ -126,3 +128,10 @@ def test_command_list_prints_every_faulty_server(capsys: pytest.CaptureFixture[s
 def test_command_unknown_name_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(_args("--only", "no_such_server")) == 2
     assert "no_such_server" in capsys.readouterr().err
+
+
+def test_import_quietly_counts_new_modules_and_skips_failures() -> None:
+    fresh = "tabnanny" not in sys.modules
+    assert import_quietly(["json", "tabnanny", "this_module_does_not_exist"]) == int(fresh)
+    assert "tabnanny" in sys.modules
+    assert "this_module_does_not_exist" not in sys.modules

@@ -16,7 +16,14 @@ from pathlib import Path
 
 
 def _warm() -> None:
-    import schemathesis  # noqa: F401
+    import copy
+
+    import schemathesis
+    import schemathesis.pytest
+
+    from immoteur_contract.rules import CONTRACT
+
+    schemathesis.openapi.from_dict(copy.deepcopy(dict(CONTRACT.document)))
 
     from immoteur_contract import server  # noqa: F401
     from immoteur_contract.runner import command, plugin  # noqa: F401

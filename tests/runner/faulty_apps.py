@@ -9,9 +9,13 @@ from __future__ import annotations
 from immoteur_contract.rules import RULES
 from immoteur_contract.server import ReferenceServer, ServerSettings, create_app
 
-__all__ = ["DROPPED_RULES", "accepts_clustering_with_one_target",
-           "accepts_clustering_without_action", "accepts_data_with_merge",
-           "accepts_data_without_facets"]
+__all__ = [
+    "DROPPED_RULES",
+    "accepts_clustering_with_one_target",
+    "accepts_clustering_without_action",
+    "accepts_data_with_merge",
+    "accepts_data_without_facets",
+]
 
 
 def _without(rule_id: str, token: str) -> ReferenceServer:

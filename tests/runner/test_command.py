@@ -10,7 +10,6 @@ import argparse
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,13 @@ from .live import closed_port, live_reference_server
 SEEDS = (1, 2, 3, 4, 5)
 TOKEN = "tok-DISTINCTIVE-7f3e9a2c51"
 REPORT_KEYS = {
-    "conforms", "target", "seed", "requests", "seconds", "first_failure_request", "rules",
+    "conforms",
+    "target",
+    "seed",
+    "requests",
+    "seconds",
+    "first_failure_request",
+    "rules",
     "failures",
 }
 
@@ -46,39 +51,63 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     work = tmp_path_factory.mktemp("runs")
     jobs: dict[str, dict[str, Any]] = {}
 
     def add(name: str, argv: list[str], env: dict[str, str | None], *outputs: str) -> None:
         files = {kind: work / f"{name}.{kind}" for kind in outputs}
         extra = [arg for kind, path in files.items() for arg in (f"--{kind}", str(path))]
-        jobs[name] = {"argv": argv + extra, "env": env, "out": str(work / f"{name}.out"),
-                      "files": {k: str(v) for k, v in files.items()}}
+        jobs[name] = {
+            "argv": argv + extra,
+            "env": env,
+            "out": str(work / f"{name}.out"),
+            "files": {k: str(v) for k, v in files.items()},
+        }
 
     no_token: dict[str, str | None] = {"IMMOTEUR_TOKEN": None}
     for seed in SEEDS:
-        add(f"seed-{seed}", ["--seed", str(seed), "--examples", "2"], no_token, "report")
+        add(f"seed-{seed}", ["--seed", str(seed), "--examples", "1"], no_token, "report")
     for name in DROPPED_RULES:
         argv = ["--app", f"faulty_apps:{name}", "--seed", "7", "--fail-fast", "-q"]
         add(name, argv, no_token, "report")
     with live_reference_server(TOKEN) as url:
-        add("unreachable", ["--base-url", f"http://127.0.0.1:{closed_port()}"], {"IMMOTEUR_TOKEN": TOKEN})
+        add(
+            "unreachable",
+            ["--base-url", f"http://127.0.0.1:{closed_port()}"],
+            {"IMMOTEUR_TOKEN": TOKEN},
+        )
         add("rejected", ["--base-url", url, "--seed", "1"], {"IMMOTEUR_TOKEN": "not-the-token"})
-        add("live", ["--base-url", url, "--seed", "1", "--examples", "2"], {"IMMOTEUR_TOKEN": TOKEN},
-            "report", "record", "junit")
-        add("live-faulty-rate", ["--base-url", url, "--max-requests", "5", "--seed", "1"],
-            {"IMMOTEUR_TOKEN": TOKEN}, "report")
+        add(
+            "live",
+            ["--base-url", url, "--seed", "1", "--examples", "1"],
+            {"IMMOTEUR_TOKEN": TOKEN},
+            "report",
+            "record",
+            "junit",
+        )
+        add(
+            "live-faulty-rate",
+            ["--base-url", url, "--max-requests", "5", "--seed", "1"],
+            {"IMMOTEUR_TOKEN": TOKEN},
+            "report",
+        )
         jobs_file = work / "jobs.json"
         jobs_file.write_text(json.dumps(list(jobs.values())), encoding="utf-8")
         done = subprocess.run(
             [sys.executable, str(Path(__file__).with_name("batch.py")), str(jobs_file)],
-            capture_output=True, text=True, timeout=300, check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
         )
     codes = json.loads(done.stdout.strip().splitlines()[-1])["codes"]
-    yield {
-        name: Run(code, Path(job["out"]).read_text(encoding="utf-8"),
-                  {k: Path(v) for k, v in job["files"].items()})
+    return {
+        name: Run(
+            code,
+            Path(job["out"]).read_text(encoding="utf-8"),
+            {k: Path(v) for k, v in job["files"].items()},
+        )
         for (name, job), code in zip(jobs.items(), codes, strict=True)
     }
 
@@ -106,7 +135,7 @@ def test_run_catches_the_faulty_server(runs: dict[str, Run], name: str) -> None:
 
 def test_run_report_has_the_documented_keys(runs: dict[str, Run]) -> None:
     report = runs["seed-1"].report()
-    assert REPORT_KEYS <= set(report)
+    assert set(report) >= REPORT_KEYS
     assert [row["rule"] for row in report["rules"]] == [*RULES.ids, *LAYERS]
     assert all(set(row) == {"rule", "requests", "verdict"} for row in report["rules"])
     assert report["requests"] == sum(row["requests"] for row in report["rules"]) + 1  # preflight
@@ -117,7 +146,9 @@ def test_run_report_has_the_documented_keys(runs: dict[str, Run]) -> None:
 def test_run_prints_a_table_with_every_rule_and_the_total(runs: dict[str, Run]) -> None:
     output = runs["seed-1"].output
     for key in (*RULES.ids, *LAYERS):
-        assert any(line.startswith(key + " ") and line.endswith("pass") for line in output.splitlines())
+        assert any(
+            line.startswith(key + " ") and line.endswith("pass") for line in output.splitlines()
+        )
     assert "conforms" in output.splitlines()[-1]
 
 
@@ -144,7 +175,8 @@ def test_run_connection_errors_exit_2_in_one_line(
     assert run.code == 2
     lines = [line for line in run.output.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("immoteur-contract run: error:")]
-    assert len(errors) == 1 and words in errors[0], run.output
+    assert len(errors) == 1, run.output
+    assert words in errors[0]
     assert "Traceback" not in run.output
 
 
@@ -169,7 +201,6 @@ def test_run_never_writes_the_token(runs: dict[str, Run]) -> None:
         for path in run.files.values():
             assert path.exists()
             assert TOKEN not in path.read_text(encoding="utf-8"), path.name
-    assert "$IMMOTEUR_TOKEN" in runs["live"].files["record"].read_text(encoding="utf-8") or True
 
 
 def test_run_record_has_one_line_per_request(runs: dict[str, Run]) -> None:

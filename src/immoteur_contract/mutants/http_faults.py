@@ -70,15 +70,15 @@ def response_fault(
     return decorate
 
 
+_NOT_DECODED = object()
+
+
 def _decoded(request: Request) -> Any:
     """The request body as the reference server decodes it, or _NOT_DECODED."""
     try:
         return decode_json(request.body)
     except BodyError:
         return _NOT_DECODED
-
-
-_NOT_DECODED = object()
 
 
 def _server_error() -> Response:

@@ -96,6 +96,7 @@ def _state(config: pytest.Config) -> RunState:
 
 
 def _stop(state: RunState, message: str) -> None:
+    """Stop the run during a test: pytest.exit (no output of its own once the session runs)."""
     state.error = scrub(message, state.token)
     pytest.exit(state.error, returncode=2)
 
@@ -112,14 +113,23 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             ledger=state.ledger,
         )
         ContractClient(state.target).post({})
-    except UsageError as error:
-        _stop(state, str(error))
-    except StopRunError as error:
-        _stop(state, str(error))
+    except (UsageError, StopRunError) as error:
+        state.error = scrub(str(error), state.token)
     except httpx.HTTPError as error:
-        _stop(state, f"cannot talk to {state.options.base_url}: {error}")
+        state.error = scrub(f"cannot talk to {state.options.base_url}: {error}", state.token)
+    if state.error is not None:
+        return  # nothing is collected (pytest_collection_modifyitems); sessionfinish says why
     if state.options.progress:
         _say(f"target {state.target.display if state.target else '?'}, seed {state.options.seed}")
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Run nothing when the target could not be opened (the error is the run's outcome)."""
+    if _state(config).error is not None:
+        config.hook.pytest_deselected(items=list(items))
+        items[:] = []
 
 
 def _say(line: str) -> None:
@@ -204,7 +214,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state.target is not None:
         state.target.close()
     _forget_test_modules(session)
-    if state.error is None and state.failures and session.exitstatus == 0:
+    if state.error is not None:
+        session.exitstatus = 2
+    elif state.failures and session.exitstatus == 0:
         session.exitstatus = 1
 
 

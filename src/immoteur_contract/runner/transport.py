@@ -120,6 +120,9 @@ class GuardedTransport(httpx.BaseTransport):
         self._check_token(request, response)
         return response
 
+    def close(self) -> None:
+        self._inner.close()
+
     def _pace(self) -> None:
         if self.policy.rate is not None and self._last_sent is not None:
             wait = self._last_sent + 1.0 / self.policy.rate - self._clock()

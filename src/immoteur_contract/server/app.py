@@ -12,7 +12,6 @@ The store of an app is `app.store` (also `app.state.store`, as on a Starlette ap
 
 from __future__ import annotations
 
-import logging
 import random
 from dataclasses import dataclass
 
@@ -35,8 +34,6 @@ from .stamps import Clock, new_report_id
 from .store import MemoryStore, ReportStore, StoredReport
 
 __all__ = ["ReferenceServer", "ServerState", "create_app", "reference_app"]
-
-_logger = logging.getLogger(__name__)
 
 _METHOD_NOT_ALLOWED = method_not_allowed("POST")
 _CREATED_HEADERS_BASE = (b"content-type", b"application/json")

@@ -9,7 +9,6 @@ it is never accepted, not even with accept_any_token.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterable
 
 __all__ = ["TokenCheck", "bearer_credentials"]
 
@@ -45,13 +44,6 @@ class TokenCheck:
         if credentials is None:
             return False
         return self._accept_any or hmac.compare_digest(credentials, self._token)
-
-    def from_headers(self, headers: Iterable[tuple[bytes, bytes]]) -> bool:
-        """The check applied to the first Authorization header of ASGI `headers`."""
-        for name, value in headers:
-            if name == b"authorization":
-                return self(value)
-        return self(None)
 
     def __repr__(self) -> str:
         return f"TokenCheck(accept_any={self._accept_any})"

@@ -85,10 +85,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--accept-any-token", action="store_true", help="accept any non-empty Bearer token"
     )
     parser.add_argument(
-        "--seed", type=int, help="seed of the random faults (--latency-range, --fail-rate)"
+        "--seed",
+        type=int,
+        metavar="N",
+        help="seed of the random faults (--latency-range, --fail-rate)",
     )
     parser.add_argument(
-        "--log-level", default="info", choices=["debug", "info", "warning", "error"]
+        "--log-level",
+        default="info",
+        choices=["debug", "info", "warning", "error"],
+        help="info (default) logs one line per request; warning silences them",
     )
 
 

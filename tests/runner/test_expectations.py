@@ -1,0 +1,92 @@
+"""The expectations assert what the contract says, and only that."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from immoteur_contract.runner.expectations import (
+    expect_created,
+    expect_method_not_allowed,
+    expect_rejected,
+)
+
+JSON = {"content-type": "application/json"}
+SENT = {"propertyIds": ["x", "y"], "issueKind": "data", "extra": 1}
+
+
+def _response(status: int, body: Any, headers: dict[str, str] = JSON) -> httpx.Response:
+    return httpx.Response(status, json=body, headers=headers)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param("propertyIds.1", id="item-index"),
+        pytest.param("issueFacets", id="documented-field-not-sent"),
+        pytest.param("extra", id="sent-unknown-field"),
+    ],
+)
+def test_expect_rejected_accepts_keys_naming_request_fields(key: str) -> None:
+    expect_rejected(_response(422, {"message": "m", "errors": {key: ["bad"]}}), SENT)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "match"),
+    [
+        pytest.param(201, {}, "expected 422", id="created"),
+        pytest.param(
+            422, {"errors": {"propertyIds.2": ["bad"]}}, "no item", id="index-out-of-range"
+        ),
+        pytest.param(422, {"errors": {"body": ["bad"]}}, "names no field", id="unknown-field"),
+        pytest.param(422, {"errors": {}}, "names no field", id="no-keys"),
+        pytest.param(422, {"errors": {"comment": "bad"}}, "ValidationError", id="not-a-list"),
+    ],
+)
+def test_expect_rejected_refuses_what_the_contract_forbids(
+    status: int, body: Any, match: str
+) -> None:
+    with pytest.raises(AssertionError, match=match):
+        expect_rejected(_response(status, body), SENT)
+
+
+@pytest.mark.parametrize(
+    ("created_at", "ok"),
+    [
+        pytest.param("2026-01-02T03:04:05Z", True, id="utc"),
+        pytest.param("2026-01-02T03:04:05.123+02:00", True, id="offset"),
+        pytest.param("2026-01-02T03:04:05", False, id="no-offset"),
+        pytest.param("2026-02-30T03:04:05Z", False, id="no-such-day"),
+        pytest.param("2026-01-02 03:04:05Z", False, id="space"),
+    ],
+)
+def test_expect_created_parses_created_at_strictly(created_at: str, ok: bool) -> None:
+    response = _response(
+        201, {"createdAt": created_at, "reportId": "00000000-0000-0000-0000-000000000000"}
+    )
+    if ok:
+        expect_created(response)
+    else:
+        with pytest.raises(AssertionError):
+            expect_created(response)
+
+
+def test_expect_created_wants_application_json() -> None:
+    body = {"createdAt": "2026-01-02T03:04:05Z", "reportId": "00000000-0000-0000-0000-000000000000"}
+    with pytest.raises(AssertionError, match="Content-Type"):
+        expect_created(_response(201, body, {"content-type": "text/plain"}))
+
+
+@pytest.mark.parametrize(
+    ("allow", "ok"),
+    [pytest.param("GET, POST", True, id="listed"), pytest.param("GET", False, id="missing")],
+)
+def test_expect_method_not_allowed_wants_post_in_allow(allow: str, ok: bool) -> None:
+    response = httpx.Response(405, headers={"allow": allow})
+    if ok:
+        expect_method_not_allowed(response)
+    else:
+        with pytest.raises(AssertionError, match="Allow"):
+            expect_method_not_allowed(response)
