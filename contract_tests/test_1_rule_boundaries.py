@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -15,16 +16,21 @@ LAYER = "rules"
 
 
 def _rejected_cases() -> list[Any]:
-    """One case per rule first (so a single-rule divergence shows within the first few dozen
-    requests), then the other boundary cases, then the verdict table's invalid rows."""
-    cases = [case for case in boundary_cases() if case.rule is not None]
-    leading: dict[str, Case] = {}
-    for case in cases:
-        leading.setdefault(str(case.rule), case)
-    rest = [case for case in cases if leading[str(case.rule)] is not case]
+    """The boundary cases and the verdict table's invalid rows, taken round-robin across rules:
+    one case of every rule leads (a single-rule divergence shows within the first few dozen
+    requests), then the second case of every rule, and so on."""
     table = [Case(f"table-{v.id}", v.body, v.rule) for v in load_verdicts() if not v.valid]
-    ordered = [*leading.values(), *rest, *table]
-    return [pytest.param(case, id=f"{case.rule}:{case.id}") for case in ordered]
+    by_rule: dict[str, list[Case]] = {}
+    for case in [*boundary_cases(), *table]:
+        if case.rule is not None:
+            by_rule.setdefault(case.rule, []).append(case)
+    rounds = itertools.zip_longest(*by_rule.values())
+    return [
+        pytest.param(c, id=f"{c.rule}:{c.id}", marks=[pytest.mark.leading] if n == 0 else [])
+        for n, cases in enumerate(rounds)
+        for c in cases
+        if c is not None
+    ]
 
 
 @pytest.mark.parametrize("case", _rejected_cases())

@@ -90,3 +90,29 @@ def test_expect_method_not_allowed_wants_post_in_allow(allow: str, ok: bool) -> 
     else:
         with pytest.raises(AssertionError, match="Allow"):
             expect_method_not_allowed(response)
+
+
+ITEM_FAULT = {
+    "propertyIds": ["3c90c3cc-0d44-4b50-8888-8dd25736052a", "not-a-uuid"],
+    "issueKind": "data",
+    "issueFacets": ["price"],
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "ok"),
+    [
+        pytest.param("propertyIds.1", True, id="dotted-item"),
+        pytest.param("propertyIds", False, id="array-not-item"),
+        pytest.param("propertyIds.0", False, id="other-item"),
+    ],
+)
+def test_expect_rejected_wants_the_faulty_item_keyed_when_only_items_are_at_fault(
+    key: str, ok: bool
+) -> None:
+    response = _response(422, {"message": "m", "errors": {key: ["bad"]}})
+    if ok:
+        expect_rejected(response, ITEM_FAULT)
+    else:
+        with pytest.raises(AssertionError, match="none of the faulty items"):
+            expect_rejected(response, ITEM_FAULT)

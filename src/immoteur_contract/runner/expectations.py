@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import httpx
 
-from ..rules import CONTRACT, is_uuid
+from ..rules import CONTRACT, RULES, is_uuid
 
 __all__ = [
     "expect_created",
@@ -64,6 +64,7 @@ def expect_rejected(response: httpx.Response, sent: object) -> None:
         raise AssertionError("the 422 body names no field in `errors`")
     for key in errors:
         _check_key(key, sent)
+    _check_item_keys(errors, sent)
 
 
 def _check_key(key: str, sent: object) -> None:
@@ -78,6 +79,18 @@ def _check_key(key: str, sent: object) -> None:
         if not (index.isdigit() and isinstance(value, list) and int(index) < len(value)):
             raise AssertionError(f"the error key {key!r} names no item of the sent {field}")
         value = value[int(index)]
+
+
+def _check_item_keys(errors: dict[str, Any], sent: object) -> None:
+    """When every fault of the body is in array items, the contract's dotted keys name them:
+    at least one of those items (`propertyIds.1`) must be a key. Bodies with other faults too
+    are left alone, since the contract does not say that every violation is reported."""
+    keys = {violation.key for violation in RULES.violations(sent)}
+    if keys and all("." in key for key in keys) and not keys & set(errors):
+        expected = ", ".join(sorted(keys))
+        raise AssertionError(
+            f"the 422 keys {sorted(errors)} name none of the faulty items; expected {expected}"
+        )
 
 
 def expect_created(response: httpx.Response) -> None:

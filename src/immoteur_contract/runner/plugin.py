@@ -126,10 +126,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """Run nothing when the target could not be opened (the error is the run's outcome)."""
+    """Run nothing when the target could not be opened (the error is the run's outcome);
+    otherwise run the tests marked `leading` first, in file order, then the rest in file order,
+    so that each kind of divergence shows within the first requests of a run."""
     if _state(config).error is not None:
         config.hook.pytest_deselected(items=list(items))
         items[:] = []
+        return
+    items.sort(key=lambda item: item.get_closest_marker("leading") is None)
 
 
 def _say(line: str) -> None:
