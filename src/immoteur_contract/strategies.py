@@ -92,6 +92,18 @@ def blank_characters() -> tuple[str, ...]:
 _HISTORICAL_SPACES = ("\u180e", "\u200b", "\u2060")
 
 
+# Blank sets that implementations use instead of ECMA-262's: ASCII's, PHP trim()'s, Python's.
+_NAIVE_BLANKS = (" \t\n\r", " \t\n\r\0\x0b")
+
+
+def _commonly_missed_first(char: str) -> tuple[int, int]:
+    """Sort key: ECMA-262 blanks that more naive blank checks miss come first (U+FEFF, which
+    Python's `isspace` misses too, then U+00A0 and the like, then U+000C...), so that a wrong
+    blank check shows in the first cases of its rule."""
+    missed = sum(char not in blank for blank in _NAIVE_BLANKS) + (not char.isspace())
+    return (-missed, ord(char))
+
+
 @functools.cache
 def whitespace_look_alikes() -> tuple[str, ...]:
     """Characters that look like whitespace but are outside ECMA-262's `\\s` (D5): Python's
@@ -161,12 +173,14 @@ def uuid_look_alikes(valid: str = "3c90c3cc-0d44-4b50-8888-8dd25736052a") -> lis
     non-ASCII digit, a non-hex letter, one character short or long. None satisfies `is_uuid`."""
     if not is_uuid(valid):
         raise ValueError(f"uuid_look_alikes(valid=...) needs a UUID, got valid={valid!r}")
+    # Ordered by how often a UUID check lets them in: a parser (braces), a `$` that matches
+    # before a final newline, trimming, then the rest.
     cases = [
         ("braces", "{" + valid + "}"),
-        ("urn", "urn:uuid:" + valid),
-        ("leading-space", " " + valid),
-        ("trailing-space", valid + " "),
         ("trailing-newline", valid + "\n"),
+        ("leading-space", " " + valid),
+        ("urn", "urn:uuid:" + valid),
+        ("trailing-space", valid + " "),
         ("leading-tab", "\t" + valid),
         ("bom-prefix", "\ufeff" + valid),
         ("no-hyphens", valid.replace("-", "")),
@@ -777,6 +791,11 @@ def _boundary_cases() -> tuple[Case, ...]:
         add(f"spec-example-{kind}", body, None)
         add(f"{kind}-unknown-extra-field", {**body, "source": "contract-suite", "x": None}, None)
     # D1 / propertyIds
+    add(
+        "data-no-property-ids-but-classified-ids",
+        {**_without(data, _PROPERTY_IDS), _CLASSIFIED_IDS: [pid]},
+        "property-ids-required",
+    )
     add("data-no-property-ids", _without(data, _PROPERTY_IDS), "property-ids-required")
     add("data-property-ids-null", {**data, _PROPERTY_IDS: None}, "property-ids-array")
     add("data-property-ids-string", {**data, _PROPERTY_IDS: pid}, "property-ids-array")
@@ -897,7 +916,7 @@ def _boundary_cases() -> tuple[Case, ...]:
     # D5 blank comments for other
     add("other-no-comment", _without(other, _COMMENT), "other-requires-comment")
     add("other-comment-empty", {**other, _COMMENT: ""}, "other-requires-comment")
-    for char in blank_characters():
+    for char in sorted(blank_characters(), key=_commonly_missed_first):
         add(
             f"other-comment-blank-{_char_name(char)}",
             {**other, _COMMENT: char},
