@@ -31,6 +31,7 @@ from typing import Any
 
 from immoteur_contract.mutants import FAULTY_SERVERS, REFERENCE_APP, app_spec
 from immoteur_contract.mutants.kill import Outcome, Target, run_targets
+from immoteur_contract.server import free_port
 
 CLI = [sys.executable, "-m", "immoteur_contract.cli"]
 
@@ -90,17 +91,10 @@ def kill_times(names: Sequence[str], runs: int, seed: int, jobs: int) -> str:
     return "\n".join(lines)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextlib.contextmanager
 def _mock(token: str) -> Iterator[int]:
     """`immoteur-contract mock` on a free loopback port, token from the environment."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "IMMOTEUR_MOCK_TOKEN": token}
     server = subprocess.Popen(
         [*CLI, "mock", "--host", "127.0.0.1", "--port", str(port)],

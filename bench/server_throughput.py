@@ -188,7 +188,15 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (2-core machine)")
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument(
+        "--logging",
+        choices=("off", "on"),
+        default="off",
+        help="per-request logging of both servers: off (reference --log-level warning, Prism -v"
+        " silent; the default, the stricter comparison) or on (both servers' defaults)",
+    )
     args = parser.parse_args()
+    quiet = args.logging == "off"
 
     wrk = ensure_wrk()
     prism = ensure_prism()
@@ -198,16 +206,26 @@ def main() -> int:
     targets = [
         Target(
             "reference",
-            [sys.executable, "-m", "immoteur_contract.cli", "mock", "--port"],
+            [
+                sys.executable,
+                *("-m", "immoteur_contract.cli", "mock"),
+                *(("--log-level", "warning") if quiet else ()),
+                "--port",
+            ],
             CONTRACT.endpoint_path,
             ROOT,
         ),
-        Target("prism", [str(prism), "mock", str(SPEC), "-p"], CONTRACT.issues_path, PRISM_DIR),
+        Target(
+            "prism",
+            [str(prism), "mock", str(SPEC), *(("-v", "silent") if quiet else ()), "-p"],
+            CONTRACT.issues_path,
+            PRISM_DIR,
+        ),
     ]
     rates: dict[str, list[float]] = {target.name: [] for target in targets}
     print(
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, {args.rounds} rounds,"
-        f" {os.cpu_count()} CPUs; body: {body}"
+        f" {os.cpu_count()} CPUs, per-request logging {args.logging}; body: {body}"
     )
     with tempfile.TemporaryDirectory() as scratch:
         script = Path(scratch) / "post.lua"

@@ -6,22 +6,19 @@ Nothing here contacts a host other than 127.0.0.1.
 
 from __future__ import annotations
 
-import contextlib
 import random
-import socket
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
 import anyio.from_thread
 import httpx
-import uvicorn
 
 from immoteur_contract.client import AsyncIssueReports, CreatedReport, IssueReports, Report
 from immoteur_contract.rules import CONTRACT
+from immoteur_contract.server import serving
 from immoteur_contract.server.asgi import ASGIApp
 
 __all__ = [
@@ -99,32 +96,6 @@ class SyncASGITransport(httpx.BaseTransport):
             return httpx.Response(response.status_code, headers=response.headers, content=content)
 
         return self._portal.call(send)
-
-
-@contextlib.contextmanager
-def serving(app: ASGIApp) -> Iterator[str]:
-    """Run `app` under uvicorn on a free 127.0.0.1 port in a thread; yield the API base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, lifespan="off", log_level="warning", access_log=False, ws="none", loop="asyncio"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the loopback server did not start")
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{port}{CONTRACT.base_path}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
 
 
 def seed_failing(pattern: Sequence[bool], rate: float) -> int:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 
 import httpx
+
+from immoteur_contract.server import free_port
 
 __all__ = ["closed_port", "live_reference_server"]
 
@@ -23,10 +24,7 @@ _SERVE = (
 
 def closed_port() -> int:
     """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
+    return free_port()
 
 
 @contextlib.contextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import select
-import socket
 import subprocess
 import sys
 import time
@@ -14,17 +13,11 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from immoteur_contract.server import free_port
+
 __all__ = ["MockProcess", "free_port", "mock_process"]
 
 LOOPBACK = "127.0.0.1"
-
-
-def free_port() -> int:
-    """A loopback port free right now."""
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass

@@ -4,7 +4,8 @@
 in-process (httpx.ASGITransport, starlette's TestClient) or under uvicorn (`immoteur-contract
 mock`). `create_app(settings, rules=..., store=...)` builds variants: another RuleSet (the faulty
 servers), a SQLite store, injected faults. The inspection API (`/_mock/reports`) shows what was
-stored; `app.store` / `app.state.store` reach the store directly.
+stored; `app.store` / `app.state.store` reach the store directly. `serving(app)` runs an app
+on a free loopback port in a thread, for tests over real HTTP.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from .access_log import AccessLogMiddleware
 from .app import ReferenceServer, ServerState, create_app, reference_app
 from .faults import FailRateMiddleware, LatencyMiddleware, RateLimitMiddleware
 from .inspection import INSPECTION_PREFIX, REPORTS_PATH
+from .serving import free_port, serving
 from .settings import MAX_BODY_BYTES, ServerSettings
 from .store import MemoryStore, ReportStore, SqliteStore, StoredReport
 
@@ -32,5 +34,7 @@ __all__ = [
     "SqliteStore",
     "StoredReport",
     "create_app",
+    "free_port",
     "reference_app",
+    "serving",
 ]
