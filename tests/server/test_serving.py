@@ -22,11 +22,14 @@ def test_serving_answers_over_real_http_on_loopback() -> None:
 def test_serving_stops_listening_on_exit() -> None:
     with serving(reference_app(TOKEN)) as base_url:
         port = int(base_url.split(":")[2].split("/")[0])
-    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-        pass
+    _assert_refused(port)
 
 
 def test_free_port_is_a_loopback_port_nothing_listens_on() -> None:
     port = free_port()
-    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-        pass
+    _assert_refused(port)
+
+
+def _assert_refused(port: int) -> None:
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
