@@ -116,3 +116,24 @@ def test_expect_rejected_wants_the_faulty_item_keyed_when_only_items_are_at_faul
     else:
         with pytest.raises(AssertionError, match="none of the faulty items"):
             expect_rejected(response, ITEM_FAULT)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "ok"),
+    [
+        pytest.param(400, {"message": "not an object"}, True, id="400"),
+        pytest.param(422, {"errors": {"body": ["must be an object"]}}, True, id="422-any-key"),
+        pytest.param(422, {"errors": ["must be an object"]}, False, id="422-wrong-shape"),
+        pytest.param(201, {}, False, id="created"),
+        pytest.param(500, {}, False, id="server-error"),
+    ],
+)
+def test_expect_rejected_leaves_a_non_object_body_to_400_or_422(
+    status: int, body: Any, ok: bool
+) -> None:
+    response = _response(status, body)
+    if ok:
+        expect_rejected(response, [ITEM_FAULT])
+    else:
+        with pytest.raises(AssertionError):
+            expect_rejected(response, [ITEM_FAULT])
