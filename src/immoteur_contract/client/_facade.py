@@ -31,7 +31,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, NoReturn, Self, cast
 from uuid import UUID
 
 import anyio
@@ -285,6 +285,36 @@ class _Core:
         except Exception:
             return RuntimeError(f"{type(error).__name__}: {self.secret.redact(text)}")
 
+    def after_response(
+        self, response: Response[Any], raw: httpx.Response | None, retries_done: int
+    ) -> CreatedReport | float:
+        """The created report, or the delay before the next try; raises when the response is
+        an error that is not retried."""
+        outcome = self.result(response, raw)
+        if isinstance(outcome, CreatedReport):
+            return outcome
+        delay = self.policy.after_status(
+            retries_done, outcome.status, outcome.response.headers, self.rng
+        )
+        if delay is None:
+            raise outcome
+        self.log_retry(f"status {outcome.status}", delay, retries_done)
+        return delay
+
+    def after_transport_error(self, error: httpx.TransportError, retries_done: int) -> float:
+        """The delay before the next try; raises when the failure is not retried."""
+        delay = self.policy.after_error(retries_done, error, self.rng)
+        if delay is None:
+            raise self.transport_error(error) from self.cause(error)
+        self.log_retry(type(error).__name__, delay, retries_done)
+        return delay
+
+    def after_parse_error(self, error: Exception, raw: httpx.Response | None) -> NoReturn:
+        """Raise the error for a response the generated parsing choked on."""
+        if raw is None:
+            raise error
+        raise self.failure(raw) from self.cause(error)
+
     def log_retry(self, what: str, delay: float, retries_done: int) -> None:
         logger.info(
             "POST %s: %s; retry %d of %d in %.2f s",
@@ -368,28 +398,18 @@ class IssueReports:
             retries = 0
             while True:
                 call.response = None
-                delay: float | None
+                delay: float
                 try:
                     response = issues_create.sync_detailed(client=self._client, body=body)
                 except httpx.TransportError as error:
-                    delay = self._core.policy.after_error(retries, error, self._core.rng)
-                    if delay is None:
-                        raise self._core.transport_error(error) from self._core.cause(error)
-                    self._core.log_retry(type(error).__name__, delay, retries)
+                    delay = self._core.after_transport_error(error, retries)
                 except _PARSE_ERRORS as error:  # the generated parsing choked on the body
-                    if call.response is None:
-                        raise
-                    raise self._core.failure(call.response) from self._core.cause(error)
+                    self._core.after_parse_error(error, call.response)
                 else:
-                    outcome = self._core.result(response, call.response)
-                    if isinstance(outcome, CreatedReport):
-                        return outcome
-                    delay = self._core.policy.after_status(
-                        retries, outcome.status, outcome.response.headers, self._core.rng
-                    )
-                    if delay is None:
-                        raise outcome
-                    self._core.log_retry(f"status {outcome.status}", delay, retries)
+                    result = self._core.after_response(response, call.response, retries)
+                    if isinstance(result, CreatedReport):
+                        return result
+                    delay = result
                 self._sleep(delay)
                 retries += 1
         finally:
@@ -464,28 +484,18 @@ class AsyncIssueReports:
             retries = 0
             while True:
                 call.response = None
-                delay: float | None
+                delay: float
                 try:
                     response = await issues_create.asyncio_detailed(client=self._client, body=body)
                 except httpx.TransportError as error:
-                    delay = self._core.policy.after_error(retries, error, self._core.rng)
-                    if delay is None:
-                        raise self._core.transport_error(error) from self._core.cause(error)
-                    self._core.log_retry(type(error).__name__, delay, retries)
+                    delay = self._core.after_transport_error(error, retries)
                 except _PARSE_ERRORS as error:  # the generated parsing choked on the body
-                    if call.response is None:
-                        raise
-                    raise self._core.failure(call.response) from self._core.cause(error)
+                    self._core.after_parse_error(error, call.response)
                 else:
-                    outcome = self._core.result(response, call.response)
-                    if isinstance(outcome, CreatedReport):
-                        return outcome
-                    delay = self._core.policy.after_status(
-                        retries, outcome.status, outcome.response.headers, self._core.rng
-                    )
-                    if delay is None:
-                        raise outcome
-                    self._core.log_retry(f"status {outcome.status}", delay, retries)
+                    result = self._core.after_response(response, call.response, retries)
+                    if isinstance(result, CreatedReport):
+                        return result
+                    delay = result
                 await self._sleep(delay)
                 retries += 1
         finally:
