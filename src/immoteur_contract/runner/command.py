@@ -132,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         return _error(report.error)
     from .report import render_table
 
-    table = render_table(report)
+    table = render_table(report, args.report)
     if args.quiet:
         table = "\n".join(line for line in table.splitlines() if not _is_row(line, table))
     print(table, flush=True)

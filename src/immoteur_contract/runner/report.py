@@ -101,8 +101,31 @@ def failure_of(test: str, rule: str, message: str, ledger: Ledger, token: str) -
     )
 
 
-def render_table(report: RunReport) -> str:
-    """The end-of-run table: one row per rule and layer, then totals and the failures."""
+_SHOWN_FAILURES = 10
+_BODY_CHARS = 300
+_CURL_CHARS = 2000
+
+
+def _shown_body(body: Any) -> str:
+    """The body as readable JSON, cut to a few lines' worth with its full length said (a lone
+    surrogate, which no terminal encoding takes, stays escaped)."""
+    text = json.dumps(body, ensure_ascii=False).encode("utf-8", "backslashreplace").decode()
+    if len(text) <= _BODY_CHARS:
+        return text
+    return f"{text[:_BODY_CHARS]}... ({len(text):,} characters in all)"
+
+
+def _shown_curl(curl: str, report_path: str | None) -> str:
+    """The curl line, whole or not at all: a cut line would not reproduce anything."""
+    if len(curl) <= _CURL_CHARS:
+        return curl
+    where = f"in {report_path}" if report_path else "in the --report file (run with --report PATH)"
+    return f"a {len(curl):,}-character curl line, too long for the terminal: in full {where}"
+
+
+def render_table(report: RunReport, report_path: str | None = None) -> str:
+    """The end-of-run table: one row per rule and layer, then totals and the failures (the
+    first ten; `--report` has them all, with whole curl lines)."""
     rows = report.rules()
     width = max(len(row["rule"]) for row in rows)
     lines = [f"{'rule / layer':<{width}}  {'requests':>8}  verdict", "-" * (width + 19)]
@@ -114,12 +137,16 @@ def render_table(report: RunReport) -> str:
         + ("conforms" if report.conforms else "DOES NOT CONFORM")
         + f"  ({data['seconds']:.1f} s, seed {report.seed}, target {report.target})"
     )
-    for failure in report.failures:
+    for failure in report.failures[:_SHOWN_FAILURES]:
         lines += [
             "",
             f"FAILED {failure.test} [{failure.rule}]",
             f"  {failure.message.splitlines()[0] if failure.message else ''}",
-            f"  body: {json.dumps(failure.body, ensure_ascii=True)[:500]}",
-            f"  reproduce: {failure.curl[:2000]}",
+            f"  body: {_shown_body(failure.body)}",
+            f"  reproduce: {_shown_curl(failure.curl, report_path)}",
         ]
+    hidden = len(report.failures) - _SHOWN_FAILURES
+    if hidden > 0:
+        where = report_path or "the --report file"
+        lines += ["", f"... and {hidden} more failures, all in {where}"]
     return scrub("\n".join(lines), report.token)
