@@ -263,11 +263,7 @@ def _non_type(*excluded: type) -> st.SearchStrategy[object]:
         return not any(type(value) is kind for kind in excluded)
 
     return st.one_of(
-        st.none(),
-        st.booleans(),
-        st.integers(min_value=-(2**53), max_value=2**53),
-        st.floats(allow_nan=False, allow_infinity=False),
-        st.text(max_size=20),
+        _json_scalars(),
         st.lists(_json_scalars(), max_size=2),
         st.dictionaries(st.text(max_size=5), _json_scalars(), max_size=2),
     ).filter(keep)
