@@ -41,6 +41,7 @@ ENDPOINT = "http://api.example.test/public/v1/issues"
         pytest.param("https://api.immoteur.com/public/v1", False, id="real-api"),
         pytest.param("http://10.0.0.1", False, id="private-ip"),
         pytest.param("http://127.0.0.1.example.com", False, id="look-alike-name"),
+        pytest.param("http://app.localhost:8080", False, id="localhost-subdomain-is-a-name"),
     ],
 )
 def test_is_loopback_only_for_loopback_hosts(url: str | None, loopback: bool) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from immoteur_contract.cli import main
 from immoteur_contract.rules import CONTRACT
-from immoteur_contract.server.command import is_loopback
+from immoteur_contract.server.serving import is_loopback_host
 
 from .conftest import valid_body
 from .live import mock_process
@@ -107,7 +107,7 @@ def test_mock_command_refuses_meaningless_fault_options(capsys: pytest.CaptureFi
     ],
 )
 def test_is_loopback_tells_loopback_hosts(host: str, loopback: bool) -> None:
-    assert is_loopback(host) is loopback
+    assert is_loopback_host(host) is loopback
 
 
 def test_mock_command_help_recommends_the_environment_variable(

@@ -8,9 +8,10 @@ the in-process server are not limited.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from ..server.serving import is_loopback_host
 
 __all__ = [
     "LOCAL_MAX_REQUESTS",
@@ -43,15 +44,7 @@ class Policy:
 def is_loopback(url: str | None) -> bool:
     """True for the in-process target (None) and URLs whose host is loopback: 127.0.0.0/8,
     ::1 or `localhost`. Anything else, names included, counts as remote."""
-    if url is None:
-        return True
-    host = urlsplit(url).hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return url is None or is_loopback_host(urlsplit(url).hostname or "")
 
 
 def policy_for(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib.util
-import ipaddress
 import logging
 import os
 import secrets
@@ -29,6 +28,7 @@ from ..rules import CONTRACT
 from .access_log import AccessLogMiddleware
 from .app import create_app
 from .inspection import REPORTS_PATH
+from .serving import is_loopback_host
 from .settings import ServerSettings
 from .store import MemoryStore, ReportStore, SqliteStore
 
@@ -98,19 +98,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def is_loopback(host: str) -> bool:
-    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def run(args: argparse.Namespace) -> int:
     """Start the server and serve until interrupted; 0 on a clean stop, 2 on bad options."""
-    if not (is_loopback(args.host) or args.public):
+    if not (is_loopback_host(args.host) or args.public):
         print(
             f"refusing to bind {args.host}: not a loopback address; the /_mock/ inspection API"
             " has no authentication. Add --public if you mean it.",

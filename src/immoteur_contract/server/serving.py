@@ -8,6 +8,7 @@ integration over real HTTP, without a separate process.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import socket
 import threading
 import time
@@ -18,9 +19,20 @@ import uvicorn
 from ..rules import CONTRACT
 from .asgi import ASGIApp
 
-__all__ = ["LOOPBACK", "free_port", "serving"]
+__all__ = ["LOOPBACK", "free_port", "is_loopback_host", "serving"]
 
 LOOPBACK = "127.0.0.1"
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for `localhost` and loopback addresses (127.0.0.0/8, ::1, bracketed or not); any
+    other name counts as not loopback, whatever it resolves to."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def free_port() -> int:
