@@ -20,7 +20,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from immoteur_contract.rules import CONTRACT
+from immoteur_contract.server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PRISM_DIR = ROOT / "bench" / "prism"
@@ -66,13 +66,6 @@ def _example_body() -> dict[str, Any]:
     examples = post["requestBody"]["content"]["application/json"]["examples"]
     body: dict[str, Any] = next(iter(examples.values()))["value"]
     return body
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def ensure_wrk() -> str:
@@ -232,7 +225,7 @@ def main() -> int:
         script.write_text(LUA, encoding="utf-8")
         for round_number in range(1, args.rounds + 1):
             for target in targets:
-                with running(target, _free_port(), env, body.encode()) as url:
+                with running(target, free_port(), env, body.encode()) as url:
                     run_wrk(wrk, url, script, env, args, args.warmup)
                     rate, errors = run_wrk(wrk, url, script, env, args, args.duration)
                 if errors:
