@@ -12,6 +12,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from .extras import missing_from_extra
+
 __all__ = ["main"]
 
 # name -> (module, one-line help)
@@ -22,6 +24,21 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("immoteur_contract.client.command", "file an issue report"),
     "spec-diff": ("immoteur_contract.specdiff.command", "what a change of openapi.yaml breaks"),
 }
+
+# The extra each command needs beyond the package itself (pyproject's optional-dependencies).
+_EXTRAS: dict[str, str] = {"mock": "server", "run": "suite", "mutants": "suite"}
+
+
+def _missing_extra(command: str) -> str | None:
+    """One line naming the extra `command` needs, when a package of it is not installed."""
+    extra = _EXTRAS.get(command)
+    missing = missing_from_extra(extra) if extra else []
+    if not missing:
+        return None
+    return (
+        f"immoteur-contract {command} needs the [{extra}] extra ({', '.join(missing)} not"
+        f" installed): pip install 'immoteur-contract[{extra}]'"
+    )
 
 
 def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
@@ -41,6 +58,11 @@ def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse `argv` (default: sys.argv[1:]) and run the chosen command; return its exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((a for a in args_list if a in _COMMANDS), None)
+    message = _missing_extra(chosen) if chosen else None
+    if message:
+        print(message, file=sys.stderr)
+        return 2
     args = _parser(args_list).parse_args(args_list)
     module = importlib.import_module(_COMMANDS[args.command][0])
     status: int = module.run(args)
