@@ -12,7 +12,7 @@ BASE_URL ?=
 SEED ?=
 contract_args := $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(SEED),--seed $(SEED))
 
-.PHONY: install client check-client lint check test contract mock mutants bench clean
+.PHONY: install client check-client lint check test contract mock mutants bench wheels clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -68,5 +68,10 @@ mutants: install
 bench: install
 	$(RUN) python bench/run_all.py
 
+## wheels: the generated client's and the kit's wheels in dist/ (pip install --find-links dist ...)
+wheels: install
+	$(UV) build --wheel --out-dir dist generated_client
+	$(UV) build --wheel --out-dir dist .
+
 clean:
-	rm -rf .venv .tools .mypy_cache .ruff_cache
+	rm -rf .venv .tools .mypy_cache .ruff_cache dist
