@@ -156,6 +156,11 @@ def test_spec_diff_names_revisions_in_its_header(
         ),
         pytest.param("- just\n- a list\n", "bad.yaml: not an OpenAPI document", id="not-openapi"),
         pytest.param(
+            "paths:\n  /issues:\n    post:\n      requestBody: {content: {application/json: []}}\n",
+            "has a part OpenAPI 3.1 does not allow (",
+            id="ill-typed-part",
+        ),
+        pytest.param(
             "paths:\n  /x:\n    post:\n      requestBody: {$ref:"
             " '#/components/requestBodies/Nope'}\n",
             "$ref '#/components/requestBodies/Nope' points nowhere",

@@ -48,9 +48,11 @@ def run(args: argparse.Namespace) -> int:
     except (SourceError, SpecError) as error:
         print(f"{_PROG}: error: {error}", file=sys.stderr)
         return 2
-    except (AttributeError, TypeError) as error:  # a part of a document of an unexpected shape
+    except (AttributeError, KeyError, TypeError) as error:  # a part of an unexpected shape
         print(
-            f"{_PROG}: error: not an OpenAPI document this tool can read ({error})", file=sys.stderr
+            f"{_PROG}: error: {args.old} or {args.new} has a part OpenAPI 3.1 does not allow"
+            f" ({type(error).__name__}: {error}); openapi-spec-validator names it",
+            file=sys.stderr,
         )
         return 2
     show = render.markdown if args.format == "markdown" else render.text

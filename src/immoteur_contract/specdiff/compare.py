@@ -55,9 +55,13 @@ def _servers(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[Change]
     after = [server.get("url") for server in new.get("servers", [])]
     if before != after:
         yield Change(
-            "servers", "server URL", f"{', '.join(before)} -> {', '.join(after)}", Impact.CALLERS,
+            "servers", "server URL", f"{_urls(before)} -> {_urls(after)}", Impact.CALLERS,
             note="callers send to the base URL",
         )  # fmt: skip
+
+
+def _urls(urls: list[Any]) -> str:
+    return ", ".join(map(shown, urls)) or shown(None)
 
 
 def _operations(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[Change]:

@@ -54,4 +54,4 @@ class Change:
     def line(self) -> str:
         """`comment maxLength 4000 -> 2000: breaking for callers`."""
         said = self.consequence or self.impact.value
-        return f"{self.subject} {self.detail}: {said}".replace("  ", " ").strip()
+        return f"{self.subject} {self.detail}: {said}"
