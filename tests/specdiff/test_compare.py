@@ -100,6 +100,22 @@ def change_uuid_pattern(doc: Doc) -> None:
     _schemas(doc)["Uuid"]["pattern"] = "^[0-9a-f-]{36}$"
 
 
+def forbid_extra_fields(doc: Doc) -> None:
+    _request(doc)["additionalProperties"] = False
+
+
+def drop_null_clustering_action(doc: Doc) -> None:
+    _request(doc)["properties"]["clusteringAction"]["anyOf"].pop()
+
+
+def allow_null_comment(doc: Doc) -> None:
+    _request(doc)["properties"]["comment"]["type"] = ["string", "null"]
+
+
+def drop_created_at_pattern(doc: Doc) -> None:
+    del _schemas(doc)["IssueReportCreated"]["properties"]["createdAt"]["pattern"]
+
+
 def add_response_field(doc: Doc) -> None:
     _schemas(doc)["IssueReportCreated"]["properties"]["status"] = {"type": "string"}
 
@@ -255,6 +271,36 @@ SCENARIOS = [
             ("Uuid pattern changed: breaking for callers", CALLERS),
         ],
         id="uuid-pattern-changed",
+    ),
+    pytest.param(
+        forbid_extra_fields,
+        [
+            (
+                "IssueReportRequest additionalProperties (none) -> false: breaking for callers",
+                CALLERS,
+            )
+        ],
+        id="extra-fields-forbidden",
+    ),
+    pytest.param(
+        drop_null_clustering_action,
+        [("clusteringAction anyOf 2 -> 1 branches: breaking for callers", CALLERS)],
+        id="null-no-longer-accepted",
+    ),
+    pytest.param(
+        allow_null_comment,
+        [
+            (
+                'comment type string -> ["string", "null"]: implementations must accept it',
+                IMPLEMENTATIONS,
+            )
+        ],
+        id="type-widened",
+    ),
+    pytest.param(
+        drop_created_at_pattern,
+        [("createdAt pattern removed: breaking for callers", CALLERS)],
+        id="response-pattern-dropped",
     ),
     pytest.param(
         add_response_field,

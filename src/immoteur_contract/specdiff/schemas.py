@@ -106,7 +106,7 @@ class BodyComparer:
         self._properties(name, prefix, old.get("properties", {}), new.get("properties", {}))
         if "items" in old or "items" in new:
             self.compare(old.get("items", {}), new.get("items", {}), f"{name}[]", f"{name}[].")
-        self._additional(name, prefix, old.get("additionalProperties"), new)
+        self._additional(name, old.get("additionalProperties"), new)
         for keyword in ("anyOf", "oneOf"):
             self._branches(name, prefix, keyword, old.get(keyword), new.get(keyword))
         self._all_of(name, prefix, old.get("allOf", []), new.get("allOf", []))
@@ -200,7 +200,7 @@ class BodyComparer:
             if prop in new:
                 self.compare(old[prop], new[prop], f"{prefix}{prop}", f"{prefix}{prop}.")
 
-    def _additional(self, name: str, prefix: str, old: Any, new_schema: Mapping[str, Any]) -> None:
+    def _additional(self, name: str, old: Any, new_schema: Mapping[str, Any]) -> None:
         new = new_schema.get("additionalProperties")
         if isinstance(old, Mapping) and isinstance(new, Mapping):
             self.compare(old, new, f"{name}{{}}", f"{name}{{}}.")
