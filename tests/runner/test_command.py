@@ -191,7 +191,12 @@ def test_run_stops_at_the_request_budget(runs: dict[str, Run]) -> None:
     assert run.code == 0, run.output
     report = run.report()
     assert report["requests"] == 5
-    assert "skipped" in {row["verdict"] for row in report["rules"]}
+    assert report["complete"] is False
+    assert report["conforms"] is False
+    assert report["verdict"] == "partial"
+    assert "not covered" in {row["verdict"] for row in report["rules"]}
+    assert "no divergence found in a partial run" in run.output
+    assert " conforms " not in run.output
 
 
 def test_run_never_writes_the_token(runs: dict[str, Run]) -> None:
