@@ -71,7 +71,7 @@ class Progress:
     ) -> None:
         self._snapshot = snapshot
         self._stream = stream
-        self._console = Console(file=stream, highlight=False, soft_wrap=True)
+        self._console = Console(file=stream, highlight=False, soft_wrap=True, force_terminal=live)
         self.live = self._console.is_terminal if live is None else live
         self._interval = interval
         self._clock = clock
