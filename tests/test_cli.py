@@ -2,7 +2,8 @@
 is sent: never a traceback, never a request.
 
 `run` is pointed at a loopback listener that counts connections; it must see none. `report`
-too. `mutants` sends nothing over a network, so for it "before anything" means before any run.
+too. `mutants` sends nothing over a network, so for it "before anything" means before any run;
+for `mock`, before it serves.
 """
 
 from __future__ import annotations
@@ -165,6 +166,7 @@ def test_run_target_mistake_is_one_line_exit_2_before_any_request(
         pytest.param(["--timeout", "nan"], "--timeout: must be a finite number > 0", id="nan"),
         pytest.param(["--max-retries", "-1"], "--max-retries: must be >= 0", id="retries"),
         pytest.param(["--facet", "colour"], "--facet: invalid choice: 'colour'", id="facet"),
+        pytest.param(["--base-url", "foo"], "--base-url: must be an http(s) URL", id="url"),
     ],
 )
 def test_report_mistake_is_one_line_exit_2_before_any_request(
@@ -209,6 +211,35 @@ def test_mutants_mistake_is_one_line_exit_2_before_any_run(
     code, line = _one_error_line(capfd, argv, "immoteur-contract mutants")
     assert code == 2
     assert words.format(dir=folder) in line
+
+
+@pytest.mark.parametrize(
+    ("mistake", "words"),
+    [
+        pytest.param(["--port", "99999"], "--port: must be a port in 0-65535", id="port"),
+        pytest.param(["--store", "{dir}"], "--store: ", id="store-is-a-directory"),
+        pytest.param(["--store", "{dir}/a-file/s.db"], "a-file is a file", id="store-under-file"),
+        pytest.param(["--fail-rate", "2"], "fail_rate must be between 0 and 1", id="fail-rate"),
+        pytest.param(["--host", "0.0.0.0"], "refusing to bind --host 0.0.0.0", id="public-host"),
+    ],
+)
+def test_mock_mistake_is_one_line_exit_2_before_serving(
+    capfd: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    folder: Path,
+    mistake: list[str],
+    words: str,
+) -> None:
+    import uvicorn
+
+    def no_serving(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the server started")
+
+    monkeypatch.setattr(uvicorn.Server, "run", no_serving)
+    argv = ["mock", "--token", "tok-cli-test", *_expand(mistake, "", folder)]
+    code, line = _one_error_line(capfd, argv, "immoteur-contract mock")
+    assert code == 2
+    assert words in line
 
 
 def test_run_creates_missing_output_folders_before_sending(tmp_path: Path) -> None:

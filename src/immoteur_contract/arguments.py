@@ -21,6 +21,7 @@ __all__ = [
     "base_url",
     "non_negative_int",
     "output_file",
+    "port",
     "positive_int",
     "positive_number",
     "prepare_outputs",
@@ -48,6 +49,14 @@ def non_negative_int(text: str) -> int:
     value = _integer(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def port(text: str) -> int:
+    """A TCP port: an integer in 0-65535 (0: any free port)."""
+    value = _integer(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port in 0-65535, got {value}")
     return value
 
 
@@ -106,6 +115,9 @@ def prepare_outputs(outputs: Iterable[tuple[str, Path | None]]) -> None:
         if path.is_dir():
             raise OutputPathError(f"{flag} {path} is a directory: give a file path")
         parent = path.parent
+        existing = next((p for p in (parent, *parent.parents) if p.exists()), None)
+        if existing is not None and not existing.is_dir():
+            raise OutputPathError(f"{flag} {path}: {existing} is a file, not a folder")
         try:
             parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:

@@ -21,7 +21,7 @@ from typing import Any
 
 from immoteur_client.models import IssueReportRequest
 
-from ..arguments import non_negative_int, positive_number
+from ..arguments import base_url, non_negative_int, positive_number
 from ..rules import CONTRACT
 from ._errors import ImmoteurError, ReportRuleError, ValidationFailedError
 from ._facade import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, TOKEN_ENV_VAR, IssueReports
@@ -58,6 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     common.add_argument(
         "--base-url",
+        type=base_url,
         default=DEFAULT_BASE_URL,
         help=f"API base URL, up to /public/v1 (default: {DEFAULT_BASE_URL})",
     )
