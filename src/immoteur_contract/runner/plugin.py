@@ -5,9 +5,9 @@ contract_tests/conftest.py loads it, so `pytest contract_tests ...` and `immoteu
 behave alike. Each test module names its layer in a module constant `LAYER` and what one of its
 tests sends in `SENDS` (budget.Sends: "one", "examples" or "open"); a rule-layer test names its
 rule with the marker `rule(rule_id)`, a test whose requests the target would accept carries the
-marker `writes`. Once the tests are collected, the request budget is planned over them
-(budget.py). The last finished run's report is `LAST_REPORT` (read by the `run` command in the
-same process).
+marker `writes` (items.py reads them). Once the tests are collected, the request budget is
+planned over them (budget.py), and a progress line follows the run (progress.py). The last
+finished run's report is `LAST_REPORT` (read by the `run` command in the same process).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -25,23 +25,14 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import seed as hypothesis_seed
 
 from ..arguments import OutputPathError, prepare_outputs
-from .budget import (
-    REASON_BUDGET,
-    REASON_WRITES,
-    SEND_KINDS,
-    Allotment,
-    Plan,
-    PlanItem,
-    Sends,
-    plan_budget,
-)
+from .budget import REASON_BUDGET, REASON_WRITES, Allotment, Plan, PlanItem, plan_budget
 from .client import ContractClient
 from .curl import scrub
+from .items import outcome_of, plan_item
 from .ledger import Context, Ledger, decode_body
 from .options import Options, add_pytest_options
 from .progress import Progress, Status
 from .report import Failure, Outcome, RunReport, failure_of, render_table
-from .report import Status as TestStatus
 from .safety import Policy, policy_for
 from .target import Target, UsageError, open_target
 from .transport import BudgetExhaustedError, StopRunError
@@ -162,7 +153,7 @@ def pytest_collection_modifyitems(
         items[:] = []
         return
     items.sort(key=lambda item: item.get_closest_marker("leading") is None)
-    state.items = {item.nodeid: _plan_item(item) for item in items}
+    state.items = {item.nodeid: plan_item(item) for item in items}
     state.before_tests = len(state.ledger.exchanges)
     state.plan = plan_budget(
         state.items.values(),
@@ -172,28 +163,6 @@ def pytest_collection_modifyitems(
     )
     if state.progress is not None:
         state.progress.start()
-
-
-_KINDS: dict[str, str] = {"one": "deterministic", "examples": "generated", "open": "schemathesis"}
-
-
-def _plan_item(item: pytest.Item) -> PlanItem:
-    """What the planner needs of a test: its layer, rule key, part, cost kind and markers."""
-    module = getattr(item, "module", None)
-    layer = str(getattr(module, "LAYER", "other"))
-    sends = str(getattr(module, "SENDS", "one"))
-    if sends not in SEND_KINDS:
-        raise pytest.UsageError(f"{item.nodeid}: SENDS must be one of {SEND_KINDS}, got {sends}")
-    marker = item.get_closest_marker("rule")
-    return PlanItem(
-        test=item.nodeid,
-        layer=layer,
-        rule=str(marker.args[0]) if marker is not None else layer,
-        part=f"{layer} ({_KINDS[sends]})",
-        sends=cast(Sends, sends),
-        leading=item.get_closest_marker("leading") is not None,
-        writes=item.get_closest_marker("writes") is not None,
-    )
 
 
 def _status(state: RunState) -> Status:
@@ -210,7 +179,7 @@ def _status(state: RunState) -> Status:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
     state = _state(item.config)
-    planned = state.items.get(item.nodeid) or _plan_item(item)
+    planned = state.items.get(item.nodeid) or plan_item(item)
     state.ledger.context = Context(item.nodeid, planned.layer, planned.rule)
     state.layer = "leading probes" if planned.leading else planned.part
     if state.progress is not None:
@@ -249,8 +218,14 @@ def pytest_runtest_makereport(
     state = _state(item.config)
     if report.when == "call" or (report.when == "setup" and not report.passed):
         rule = state.ledger.context.rule if state.ledger.context.test == item.nodeid else "other"
-        status, reason = _outcome_of(state, item, report)
         planned = state.items.get(item.nodeid)
+        status, reason = outcome_of(
+            report,
+            planned,
+            state.allotment,
+            cut=item.nodeid in state.cut,
+            sent=bool(state.ledger.of_test(item.nodeid)),
+        )
         part = planned.part if planned else "other"
         state.outcomes[item.nodeid] = Outcome(item.nodeid, rule, status, part, reason)
         for exchange in state.ledger.of_test(item.nodeid):
@@ -262,30 +237,6 @@ def pytest_runtest_makereport(
             message = _message(call)
             state.failures.append(failure_of(item.nodeid, rule, message, state.ledger, state.token))
     return report
-
-
-def _outcome_of(
-    state: RunState, item: pytest.Item, report: pytest.TestReport
-) -> tuple[TestStatus, str | None]:
-    """What became of a test, and why it did not run whole."""
-    if report.failed:
-        return "failed", None
-    if report.passed:
-        planned = state.items.get(item.nodeid)
-        if planned is not None and planned.sends == "examples" and state.allotment.reason:
-            return "partial", state.allotment.reason
-        return "passed", None
-    reason = _skip_reason(report)
-    if item.nodeid in state.cut and state.ledger.of_test(item.nodeid):
-        return "partial", reason
-    return "not run", reason
-
-
-def _skip_reason(report: pytest.TestReport) -> str:
-    longrepr = report.longrepr
-    if isinstance(longrepr, tuple) and len(longrepr) == 3:
-        return str(longrepr[2]).removeprefix("Skipped: ")
-    return "skipped"
 
 
 def _message(call: pytest.CallInfo[None]) -> str:

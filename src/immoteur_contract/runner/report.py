@@ -282,7 +282,7 @@ def _coverage_lines(report: RunReport) -> list[str]:
     budget = f" of a {coverage.max_requests}-request budget" if coverage.max_requests else ""
     lines = ["", f"partial run: {coverage.sent} requests sent{budget}"]
     if coverage.max_requests and coverage.wanted and coverage.wanted > coverage.max_requests:
-        lines[-1] += f"; what may be sent takes about {coverage.wanted} (--max-requests)"
+        lines[-1] += f"; all it may send is about {coverage.wanted} (raise --max-requests)"
     for part in coverage.parts:
         if part.status != "complete":
             lines.append(
