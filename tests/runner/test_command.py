@@ -252,6 +252,17 @@ def test_run_record_has_one_line_per_request(runs: dict[str, Run]) -> None:
     assert {"layer", "rule", "method", "url", "status", "body", "verdict"} <= set(first)
 
 
+def test_run_progress_off_a_terminal_says_each_layer_and_quiet_silences_it(
+    runs: dict[str, Run],
+) -> None:
+    output = runs["seed-1"].output
+    for layer in ("leading probes", "rules (generated)", "schema (schemathesis)"):
+        assert f"requests] {layer}" in output
+    quiet = runs[next(iter(DROPPED_RULES))].output
+    assert "requests]" not in quiet
+    assert not any(line.startswith("target ") for line in quiet.splitlines())
+
+
 def test_run_creates_the_report_folders_it_needs(runs: dict[str, Run]) -> None:
     run = runs["nested-output"]
     assert run.code == 0, run.output
