@@ -15,8 +15,6 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
-
 from ..arguments import (
     OutputPathError,
     base_url,
@@ -26,9 +24,7 @@ from ..arguments import (
     prepare_outputs,
     seed,
 )
-from .curl import scrub
 from .options import DEFAULT_EXAMPLES
-from .target import TOKEN_ENV, UsageError, load_factory
 
 __all__ = ["SUITE_DIR", "add_arguments", "pytest_args", "run"]
 
@@ -52,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=base_url,
         metavar="URL",
         help="server to test, e.g. http://127.0.0.1:8080 (token from "
-        f"{TOKEN_ENV}); default: the reference server in-process",
+        "IMMOTEUR_TOKEN); default: the reference server in-process",
     )
     target.add_argument(
         "--app",
@@ -136,6 +132,8 @@ def _error(message: str) -> int:
 def usage_problem(args: argparse.Namespace) -> str | None:
     """What makes `args` unusable, found without sending anything (None: nothing). Creates the
     output files' missing folders."""
+    from .target import TOKEN_ENV, UsageError, load_factory
+
     if args.base_url and args.app:
         return "--base-url and --app are exclusive: pick one target"
     if args.base_url and not os.environ.get(TOKEN_ENV):
@@ -154,7 +152,9 @@ def usage_problem(args: argparse.Namespace) -> str | None:
 def run(args: argparse.Namespace) -> int:
     """Run the suite; 0 conforms or no divergence in a partial run, 1 does not conform, 2 usage
     or connection error."""
-    from . import plugin  # imported here: it pulls in hypothesis and the rules
+    import pytest  # imported here, as the plugin: an option error must not wait for them
+
+    from . import plugin
 
     problem = usage_problem(args)
     if problem is not None:
@@ -185,5 +185,7 @@ def _is_row(line: str, table: str) -> bool:
 
 
 def _scrub_file(path: Path, token: str) -> None:
+    from .curl import scrub
+
     if token and path.exists():
         path.write_text(scrub(path.read_text(encoding="utf-8"), token), encoding="utf-8")

@@ -11,10 +11,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from pathlib import Path
-
-import pytest
+from typing import TYPE_CHECKING
 
 from ..arguments import base_url, output_file, positive_int, positive_number, seed
+
+if TYPE_CHECKING:  # pytest is imported only for types: `run` parses its options without it
+    import pytest
 
 __all__ = ["DEFAULT_EXAMPLES", "Options", "add_pytest_options"]
 
