@@ -152,13 +152,13 @@ def usage_problem(args: argparse.Namespace) -> str | None:
 def run(args: argparse.Namespace) -> int:
     """Run the suite; 0 conforms or no divergence in a partial run, 1 does not conform, 2 usage
     or connection error."""
-    import pytest  # imported here, as the plugin: an option error must not wait for them
-
-    from . import plugin
-
     problem = usage_problem(args)
     if problem is not None:
         return _error(problem)
+    import pytest  # imported here, as the plugin: a usage error does not wait for them
+
+    from . import plugin
+
     code = pytest.main(pytest_args(args))
     report = plugin.LAST_REPORT[0] if plugin.LAST_REPORT else None
     if args.junit and report is not None:
@@ -169,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
         return _error(report.error)
     from .report import render_table
 
-    table = render_table(report, args.report)
+    table = render_table(report, str(args.report) if args.report else None)
     if args.quiet:
         table = "\n".join(line for line in table.splitlines() if not _is_row(line, table))
     print(table, flush=True)
