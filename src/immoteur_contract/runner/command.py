@@ -143,7 +143,7 @@ def usage_problem(args: argparse.Namespace) -> str | None:
     try:
         if args.app:
             load_factory(args.app)
-        prepare_outputs((flag, getattr(args, flag[2:])) for flag in OUTPUTS)
+        prepare_outputs((flag, getattr(args, flag[2:].replace("-", "_"))) for flag in OUTPUTS)
     except (UsageError, OutputPathError) as error:
         return str(error)
     return None
