@@ -13,6 +13,7 @@ from immoteur_contract.strategies import Case, boundary_cases
 from immoteur_contract.verdicts import load_verdicts
 
 LAYER = "rules"
+SENDS = "one"
 
 
 def _rejected_cases() -> list[Any]:
@@ -26,7 +27,11 @@ def _rejected_cases() -> list[Any]:
             by_rule.setdefault(case.rule, []).append(case)
     rounds = itertools.zip_longest(*by_rule.values())
     return [
-        pytest.param(c, id=f"{c.rule}:{c.id}", marks=[pytest.mark.leading] if n == 0 else [])
+        pytest.param(
+            c,
+            id=f"{c.rule}:{c.id}",
+            marks=[pytest.mark.rule(c.rule), *([pytest.mark.leading] if n == 0 else [])],
+        )
         for n, cases in enumerate(rounds)
         for c in cases
         if c is not None
@@ -35,5 +40,4 @@ def _rejected_cases() -> list[Any]:
 
 @pytest.mark.parametrize("case", _rejected_cases())
 def test_rule_boundary_is_rejected(api: Api, case: Case) -> None:
-    api.rule(str(case.rule))
     api.expect(expect_rejected, api.client.post(case.body), case.body)

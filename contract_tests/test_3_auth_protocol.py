@@ -13,6 +13,7 @@ from immoteur_contract.runner.plugin import Api
 from immoteur_contract.strategies import boundary_cases
 
 LAYER = "auth-protocol"
+SENDS = "one"
 pytestmark = pytest.mark.leading  # a few requests that catch whole classes of divergence
 
 # A body that would be valid, and one that would not: 401 comes before the body is looked at.
