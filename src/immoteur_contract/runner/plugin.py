@@ -23,9 +23,11 @@ from hypothesis import seed as hypothesis_seed
 
 from .client import ContractClient
 from .curl import scrub
+from .identity import case_of, identities_of
 from .ledger import Context, Ledger, decode_body
+from .observations import Observations
 from .options import Options, add_pytest_options
-from .report import Failure, Outcome, RunReport, failure_of, render_table
+from .report import Failure, Outcome, RunReport, failure_of, render_table, shown_exchange
 from .safety import Policy, policy_for
 from .target import Target, UsageError, open_target
 from .transport import BudgetExhaustedError, StopRunError
@@ -51,6 +53,7 @@ class RunState:
     error: str | None = None
     started: float = field(default_factory=time.perf_counter)
     module: str | None = None
+    observations: Observations = field(default_factory=Observations)
 
     @property
     def token(self) -> str:
@@ -186,16 +189,21 @@ def pytest_runtest_makereport(
             sent = state.ledger.of_test(item.nodeid)
             if sent and not any(e.failed for e in sent):
                 sent[-1].failed = True
-            message = _message(call)
-            state.failures.append(failure_of(item.nodeid, rule, message, state.ledger, state.token))
+            shown = shown_exchange(item.nodeid, state.ledger)
+            found = identities_of(
+                call.excinfo.value if call.excinfo is not None else None,
+                layer=_layer_of(item),
+                rule=rule,
+                case=case_of(item.nodeid),
+                shown_status=shown.status if shown is not None else None,
+            )
+            for identity, message in found:
+                failure = failure_of(
+                    item.nodeid, rule, message, state.ledger, state.token, identity
+                )
+                state.failures.append(failure)
+                report.user_properties.append(("failure_id", identity.id))
     return report
-
-
-def _message(call: pytest.CallInfo[None]) -> str:
-    if call.excinfo is None:
-        return ""
-    text = str(call.excinfo.value).strip()
-    return text[:4000] if text else call.excinfo.typename
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -209,6 +217,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         failures=state.failures,
         error=state.error,
         token=state.token,
+        observations=state.observations.as_json(state.ledger),
     )
     LAST_REPORT[:] = [report]
     if state.options.report is not None:
@@ -276,6 +285,10 @@ class Api:
         """Count the following requests (and this test's verdict) under `rule_id`."""
         context = self._state.ledger.context
         self._state.ledger.context = Context(context.test, context.layer, rule_id)
+
+    def observe(self, name: str, value: Any, note: str = "") -> None:
+        """Record watched behaviour (observations.py): never a verdict."""
+        self._state.observations.record(name, value, note)
 
     @property
     def writes_allowed(self) -> bool:

@@ -2,7 +2,8 @@
 
 The JSON keys are an interface (`immoteur-contract mutants` reads them): conforms, target,
 seed, requests, seconds, first_failure_request, rules[{rule, requests, verdict}],
-failures[{test, rule, body, curl, message}].
+failures[{test, rule, body, curl, message, id, layer, case, expectation, status, generated}]
+(the identity fields: identity.py), observations{name: {value, note}} (observations.py).
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from typing import Any
 
 from ..rules import RULES
 from .curl import curl_line, scrub
+from .identity import Identity
 from .ledger import Exchange, Ledger, decode_body
 
-__all__ = ["LAYERS", "Failure", "Outcome", "RunReport", "render_table"]
+__all__ = ["LAYERS", "Failure", "Outcome", "RunReport", "render_table", "shown_exchange"]
 
-LAYERS = ("schema", "acceptance", "auth-protocol")
+LAYERS = ("schema", "acceptance", "auth-protocol", "observations")
 """Keys of the layers that are not a single rule; the rule layer's keys are rule ids."""
 
 
@@ -32,13 +34,20 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Failure:
-    """A failed test with the request that showed it."""
+    """A divergence a failed test showed, with the request that showed it and its stable
+    identity (`id`, and the parts it is built from)."""
 
     test: str
     rule: str
     body: Any
     curl: str
     message: str
+    id: str = ""
+    layer: str = ""
+    case: str = ""
+    expectation: str = ""
+    status: int | None = None
+    generated: bool = False
 
 
 @dataclass
@@ -53,6 +62,7 @@ class RunReport:
     failures: list[Failure]
     error: str | None = None
     token: str = field(default="", repr=False)
+    observations: dict[str, Any] = field(default_factory=dict)
 
     @property
     def conforms(self) -> bool:
@@ -77,6 +87,7 @@ class RunReport:
             "first_failure_request": self.ledger.first_failure_request(),
             "rules": self.rules(),
             "failures": [failure.__dict__ for failure in self.failures],
+            "observations": self.observations,
             "error": self.error,
         }
 
@@ -84,20 +95,38 @@ class RunReport:
         return scrub(json.dumps(self.as_json(), indent=2, ensure_ascii=True), self.token)
 
 
-def failure_of(test: str, rule: str, message: str, ledger: Ledger, token: str) -> Failure:
-    """The failure of `test`: the last request it marked failing (else its last request)."""
+def shown_exchange(test: str, ledger: Ledger) -> Exchange | None:
+    """The request that showed `test`'s failure: the last it marked failing, else its last."""
     sent = ledger.of_test(test)
-    shown: Exchange | None = next(
-        (e for e in reversed(sent) if e.failed), sent[-1] if sent else None
+    return next((e for e in reversed(sent) if e.failed), sent[-1] if sent else None)
+
+
+def failure_of(
+    test: str, rule: str, message: str, ledger: Ledger, token: str, identity: Identity | None = None
+) -> Failure:
+    """The failure of `test` shown by its `shown_exchange`, under `identity`."""
+    shown = shown_exchange(test, ledger)
+    known = (
+        {}
+        if identity is None
+        else {
+            "id": identity.id,
+            "layer": identity.layer,
+            "case": identity.case,
+            "expectation": identity.expectation,
+            "status": identity.status,
+            "generated": identity.generated,
+        }
     )
     if shown is None:
-        return Failure(test, rule, None, "", scrub(message, token))
+        return Failure(test, rule, None, "", scrub(message, token), **known)
     return Failure(
         test=test,
         rule=rule,
         body=decode_body(shown.body),
         curl=curl_line(shown.method, shown.url, shown.headers, shown.body, token),
         message=scrub(message, token),
+        **known,
     )
 
 
@@ -140,7 +169,7 @@ def render_table(report: RunReport, report_path: str | None = None) -> str:
     for failure in report.failures[:_SHOWN_FAILURES]:
         lines += [
             "",
-            f"FAILED {failure.test} [{failure.rule}]",
+            f"FAILED {failure.test} [{failure.id or failure.rule}]",
             f"  {failure.message.splitlines()[0] if failure.message else ''}",
             f"  body: {_shown_body(failure.body)}",
             f"  reproduce: {_shown_curl(failure.curl, report_path)}",

@@ -108,6 +108,7 @@ class GuardedTransport(httpx.BaseTransport):
             raise BudgetExhaustedError(f"request budget of {self.policy.max_requests} spent")
         self._pace()
         headers = dict(request.headers)
+        started = time.perf_counter()
         try:
             response = self._inner.handle_request(request)
             response.read()
@@ -116,7 +117,12 @@ class GuardedTransport(httpx.BaseTransport):
             raise TargetUnreachableError(
                 f"cannot reach {request.url.scheme}://{request.url.netloc.decode()}: {error}"
             ) from None
-        self.ledger.add(request.method, str(request.url), headers, content, response.status_code)
+        exchange = self.ledger.add(
+            request.method, str(request.url), headers, content, response.status_code
+        )
+        exchange.seconds = time.perf_counter() - started
+        if response.status_code == 429:
+            exchange.response_headers = dict(response.headers)
         self._check_token(request, response)
         return response
 
