@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from . import regression
 from .curl import scrub
 from .options import DEFAULT_EXAMPLES
 from .target import TOKEN_ENV
@@ -76,6 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="no progress lines and no table: the verdict line and failures",
     )
+    regression.add_arguments(parser)
 
 
 def pytest_args(args: argparse.Namespace) -> list[str]:
@@ -122,6 +124,10 @@ def run(args: argparse.Namespace) -> int:
         return _error(f"{TOKEN_ENV} is not set: the token for --base-url comes from it")
     if not SUITE_DIR.is_dir():
         return _error(f"the contract suite is not at {SUITE_DIR}")
+    try:
+        checks = regression.prepare(args)
+    except regression.RegressionUsageError as error:
+        return _error(str(error))
     code = pytest.main(pytest_args(args))
     report = plugin.LAST_REPORT[0] if plugin.LAST_REPORT else None
     if args.junit and report is not None:
@@ -132,13 +138,14 @@ def run(args: argparse.Namespace) -> int:
         return _error(report.error)
     from .report import render_table
 
+    regression.new_failures_first(checks, report)
     table = render_table(report, args.report)
     if args.quiet:
         table = "\n".join(line for line in table.splitlines() if not _is_row(line, table))
     print(table, flush=True)
     if int(code) not in (0, 1) and report.conforms:
         return _error(f"pytest stopped with exit status {int(code)}")
-    return 0 if report.conforms else 1
+    return regression.finish(args, checks, report, 0 if report.conforms else 1)
 
 
 def _is_row(line: str, table: str) -> bool:

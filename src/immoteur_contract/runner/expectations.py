@@ -1,8 +1,8 @@
 """What the contract says about a response, and nothing more: one function per expectation.
 
-Each raises `Unmet` (an AssertionError) with a message that says what was expected and what
-came, the name of the expectation it broke and the status seen: the two facts a failure's
-stable identity is built from (identity.py), whatever the random body was. No
+Each raises `ExpectationError` (an AssertionError) with a message that says what was expected
+and what came, the name of the expectation it broke and the status seen: the two facts a
+failure's stable identity is built from (identity.py), whatever the random body was. No
 function depends on a behaviour the contract leaves open (which key carries a cross-field
 violation, the reaction to a Content-Type other than application/json).
 """
@@ -20,7 +20,7 @@ import httpx
 from ..rules import CONTRACT, RULES, is_uuid
 
 __all__ = [
-    "Unmet",
+    "ExpectationError",
     "expect_created",
     "expect_method_not_allowed",
     "expect_not_json_rejected",
@@ -34,7 +34,7 @@ _CREATED_AT = re.compile(
 )
 
 
-class Unmet(AssertionError):
+class ExpectationError(AssertionError):
     """An expectation the response did not meet. `expectation` names it (`status-422`,
     `content-type`, `schema-ValidationError`, `error-key-field`, ...); `status` is the status
     of the response, set by the public `expect_*` function that was checking it."""
@@ -49,14 +49,14 @@ Check = TypeVar("Check", bound=Callable[..., None])
 
 
 def _expectation(check: Check) -> Check:
-    """Stamp the status of the checked response (the first argument) on an `Unmet` raised."""
+    """Stamp the status of the checked response (the first argument) on the error raised."""
 
     @functools.wraps(check)
     def checked(response: httpx.Response, *args: Any) -> None:
         try:
             check(response, *args)
-        except Unmet as unmet:
-            unmet.status = response.status_code
+        except ExpectationError as error:
+            error.status = response.status_code
             raise
 
     return cast(Check, checked)
@@ -65,7 +65,7 @@ def _expectation(check: Check) -> Check:
 def _status(response: httpx.Response, *expected: int) -> None:
     if response.status_code not in expected:
         wanted = " or ".join(map(str, expected))
-        raise Unmet(
+        raise ExpectationError(
             f"expected {wanted}, got {response.status_code}: {response.text[:300]!r}",
             "status-" + "-or-".join(map(str, expected)),
         )
@@ -74,17 +74,19 @@ def _status(response: httpx.Response, *expected: int) -> None:
 def _json_body(response: httpx.Response) -> Any:
     media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != _JSON:
-        raise Unmet(f"expected Content-Type {_JSON}, got {media_type or 'none'!r}", "content-type")
+        raise ExpectationError(
+            f"expected Content-Type {_JSON}, got {media_type or 'none'!r}", "content-type"
+        )
     try:
         return response.json()
     except ValueError:
-        raise Unmet(f"the body is not JSON: {response.text[:300]!r}", "json") from None
+        raise ExpectationError(f"the body is not JSON: {response.text[:300]!r}", "json") from None
 
 
 def _conforms(schema: str, value: Any) -> None:
     errors = sorted(CONTRACT.validator(schema).iter_errors(value), key=lambda e: e.path)
     if errors:
-        raise Unmet(
+        raise ExpectationError(
             f"the body does not conform to {schema}: {errors[0].message}", f"schema-{schema}"
         )
 
@@ -106,7 +108,7 @@ def expect_rejected(response: httpx.Response, sent: object) -> None:
     _conforms("ValidationError", payload)
     errors = cast(dict[str, Any], payload["errors"])
     if not errors:
-        raise Unmet("the 422 body names no field in `errors`", "errors-empty")
+        raise ExpectationError("the 422 body names no field in `errors`", "errors-empty")
     for key in errors:
         _check_key(key, sent)
     _check_item_keys(errors, sent)
@@ -118,11 +120,13 @@ def _check_key(key: str, sent: object) -> None:
     if isinstance(sent, dict):
         fields |= set(sent)
     if field not in fields:
-        raise Unmet(f"the error key {key!r} names no field of the request", "error-key-field")
+        raise ExpectationError(
+            f"the error key {key!r} names no field of the request", "error-key-field"
+        )
     value = sent.get(field) if isinstance(sent, dict) else None
     for index in indices:
         if not (index.isdigit() and isinstance(value, list) and int(index) < len(value)):
-            raise Unmet(
+            raise ExpectationError(
                 f"the error key {key!r} names no item of the sent {field}", "error-key-item"
             )
         value = value[int(index)]
@@ -135,7 +139,7 @@ def _check_item_keys(errors: dict[str, Any], sent: object) -> None:
     keys = {violation.key for violation in RULES.violations(sent)}
     if keys and all("." in key for key in keys) and not keys & set(errors):
         expected = ", ".join(sorted(keys))
-        raise Unmet(
+        raise ExpectationError(
             f"the 422 keys {sorted(errors)} name none of the faulty items; expected {expected}",
             "error-keys-items",
         )
@@ -150,15 +154,19 @@ def expect_created(response: httpx.Response) -> None:
     _conforms("IssueReportCreated", payload)
     created_at = payload["createdAt"]
     if not _CREATED_AT.fullmatch(created_at):
-        raise Unmet(f"createdAt is not RFC 3339 with an offset: {created_at!r}", "created-at")
+        raise ExpectationError(
+            f"createdAt is not RFC 3339 with an offset: {created_at!r}", "created-at"
+        )
     try:
         parsed = datetime.datetime.fromisoformat(created_at.upper().replace("Z", "+00:00"))
     except ValueError:
-        raise Unmet(f"createdAt is not a real instant: {created_at!r}", "created-at") from None
+        raise ExpectationError(
+            f"createdAt is not a real instant: {created_at!r}", "created-at"
+        ) from None
     if parsed.tzinfo is None:
-        raise Unmet(f"createdAt has no offset: {created_at!r}", "created-at")
+        raise ExpectationError(f"createdAt has no offset: {created_at!r}", "created-at")
     if not is_uuid(payload["reportId"]):
-        raise Unmet(f"reportId is not a UUID: {payload['reportId']!r}", "report-id")
+        raise ExpectationError(f"reportId is not a UUID: {payload['reportId']!r}", "report-id")
 
 
 @_expectation
@@ -174,7 +182,9 @@ def expect_method_not_allowed(response: httpx.Response) -> None:
     _status(response, 405)
     allowed = {m.strip().upper() for m in response.headers.get("allow", "").split(",")}
     if "POST" not in allowed:
-        raise Unmet(f"Allow does not list POST: {response.headers.get('allow')!r}", "allow-post")
+        raise ExpectationError(
+            f"Allow does not list POST: {response.headers.get('allow')!r}", "allow-post"
+        )
 
 
 @_expectation

@@ -7,8 +7,9 @@ random body that showed it:
 - the case family: the test function and its parametrize id, which are deterministic
   (`test_rule_boundary_is_rejected[data-requires-issue-facets:data-no-issue-facets]`; for a
   generated test the id is the rule or the kind, so the family is the rule);
-- the expectation it broke (`expectations.Unmet.expectation`: `status-422`, `error-key-item`...;
-  for schemathesis, the failure class its check raised: `AcceptedNegativeData`);
+- the expectation it broke (`ExpectationError.expectation` of expectations.py: `status-422`,
+  `error-key-item`...; for schemathesis, the failure class its check raised:
+  `AcceptedNegativeData`);
 - the status the target answered.
 
 `id` reads `<rule>#<8 hex digits>`; the digits hash the five parts above. A pytest failure that
@@ -22,11 +23,9 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from .expectations import Unmet
+from .expectations import ExpectationError
 
 __all__ = ["Identity", "case_of", "identities_of"]
-
-_HYPOTHESIS_NOTE = "Falsifying example"
 
 
 @dataclass(frozen=True)
@@ -61,13 +60,20 @@ def case_of(nodeid: str) -> str:
 
 
 def identities_of(
-    error: BaseException | None, *, layer: str, rule: str, case: str, shown_status: int | None
+    error: BaseException | None,
+    *,
+    layer: str,
+    rule: str,
+    case: str,
+    shown_status: int | None,
+    generated: bool = False,
 ) -> list[tuple[Identity, str]]:
     """One (identity, message) per distinct failure held by `error`, in order.
 
     `shown_status` is the status of the request marked as showing the failure, used when a
-    failure does not carry the status itself."""
-    generated = _is_generated(error)
+    failure does not carry the status itself. `generated`: the test drew its cases from
+    hypothesis (schemathesis failures count as generated in any case)."""
+    generated = generated or any(_is_schemathesis_failure(leaf) for leaf in _leaves(error))
     found: dict[Identity, str] = {}
     for leaf in _leaves(error):
         expectation, status = _broken(leaf, shown_status)
@@ -88,7 +94,7 @@ def _leaves(error: BaseException | None) -> list[BaseException]:
 
 def _broken(leaf: BaseException, shown_status: int | None) -> tuple[str, int | None]:
     """The expectation a leaf failure broke and the status seen."""
-    if isinstance(leaf, Unmet):
+    if isinstance(leaf, ExpectationError):
         return leaf.expectation, leaf.status if leaf.status is not None else shown_status
     status: Any = getattr(leaf, "status_code", None)
     if _is_schemathesis_failure(leaf):
@@ -100,20 +106,6 @@ def _broken(leaf: BaseException, shown_status: int | None) -> tuple[str, int | N
 
 def _is_schemathesis_failure(leaf: BaseException) -> bool:
     return type(leaf).__module__.startswith("schemathesis.")
-
-
-def _is_generated(error: BaseException | None) -> bool:
-    """Whether a random generator found the failure: hypothesis notes its falsifying example
-    on the error it raises; schemathesis generates every case."""
-    if error is None:
-        return False
-    for raised in (error, *_leaves(error)):
-        notes = getattr(raised, "__notes__", None) or []
-        if any(str(note).startswith(_HYPOTHESIS_NOTE) for note in notes):
-            return True
-        if _is_schemathesis_failure(raised):
-            return True
-    return False
 
 
 def _message(leaf: BaseException) -> str:

@@ -54,6 +54,7 @@ class RunState:
     started: float = field(default_factory=time.perf_counter)
     module: str | None = None
     observations: Observations = field(default_factory=Observations)
+    generated_tests: set[str] = field(default_factory=set)
 
     @property
     def token(self) -> str:
@@ -196,6 +197,7 @@ def pytest_runtest_makereport(
                 rule=rule,
                 case=case_of(item.nodeid),
                 shown_status=shown.status if shown is not None else None,
+                generated=item.nodeid in state.generated_tests,
             )
             for identity, message in found:
                 failure = failure_of(
@@ -305,6 +307,7 @@ class Api:
     def hypothesis(self, test: F, examples: int | None = None) -> F:
         """`test` (a @given function) with the run's settings: seeded, no database, no
         deadline; no shrinking against a remote target (it costs requests)."""
+        self._state.generated_tests.add(self._state.ledger.context.test)
         phases = [Phase.explicit, Phase.generate]
         if not self.policy.remote:
             phases.append(Phase.shrink)

@@ -3,18 +3,20 @@
 The JSON keys are an interface (`immoteur-contract mutants` reads them): conforms, target,
 seed, requests, seconds, first_failure_request, rules[{rule, requests, verdict}],
 failures[{test, rule, body, curl, message, id, layer, case, expectation, status, generated}]
-(the identity fields: identity.py), observations{name: {value, note}} (observations.py).
+(the identity fields: identity.py), observations{name: {value, note}} (observations.py),
+cases{case family: passed/failed/skipped} (what ran: a comparison tells fixed from not run).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..rules import RULES
 from .curl import curl_line, scrub
-from .identity import Identity
+from .identity import Identity, case_of
 from .ledger import Exchange, Ledger, decode_body
 
 __all__ = ["LAYERS", "Failure", "Outcome", "RunReport", "render_table", "shown_exchange"]
@@ -88,6 +90,7 @@ class RunReport:
             "rules": self.rules(),
             "failures": [failure.__dict__ for failure in self.failures],
             "observations": self.observations,
+            "cases": {case_of(o.test): o.outcome for o in self.outcomes},
             "error": self.error,
         }
 
@@ -106,27 +109,25 @@ def failure_of(
 ) -> Failure:
     """The failure of `test` shown by its `shown_exchange`, under `identity`."""
     shown = shown_exchange(test, ledger)
-    known = (
-        {}
-        if identity is None
-        else {
-            "id": identity.id,
-            "layer": identity.layer,
-            "case": identity.case,
-            "expectation": identity.expectation,
-            "status": identity.status,
-            "generated": identity.generated,
-        }
-    )
-    if shown is None:
-        return Failure(test, rule, None, "", scrub(message, token), **known)
-    return Failure(
+    failure = Failure(
         test=test,
         rule=rule,
-        body=decode_body(shown.body),
-        curl=curl_line(shown.method, shown.url, shown.headers, shown.body, token),
+        body=None if shown is None else decode_body(shown.body),
+        curl=""
+        if shown is None
+        else curl_line(shown.method, shown.url, shown.headers, shown.body, token),
         message=scrub(message, token),
-        **known,
+    )
+    if identity is None:
+        return failure
+    return dataclasses.replace(
+        failure,
+        id=identity.id,
+        layer=identity.layer,
+        case=identity.case,
+        expectation=identity.expectation,
+        status=identity.status,
+        generated=identity.generated,
     )
 
 
