@@ -184,6 +184,8 @@ class Baseline:
             mark = getattr(error, "problem_mark", None)
             at = f" at line {mark.line + 1}" if mark is not None else ""
             raise BaselineError(f"{path} is not valid YAML{at}") from None
+        except ValueError as error:  # a date-like value that is no date (2026-13-01)
+            raise BaselineError(f"{path} holds a date that does not exist: {error}") from None
         try:
             return cls._from(raw)
         except BaselineError as error:

@@ -204,7 +204,7 @@ def pytest_runtest_makereport(
                     item.nodeid, rule, message, state.ledger, state.token, identity
                 )
                 state.failures.append(failure)
-                report.user_properties.append(("failure_id", identity.id))
+                item.user_properties.append(("failure_id", identity.id))  # JUnit <property>
     return report
 
 

@@ -16,6 +16,7 @@ status:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,7 +127,7 @@ def new_failures_first(regression: Regression, report: RunReport) -> None:
         report.failures.sort(key=lambda failure: failure.id in known)
 
 
-def _baseline_lines(judgement: Judgement, path: str) -> list[str]:
+def _baseline_lines(judgement: Judgement, path: str, *, pruned: bool) -> list[str]:
     lines = [
         "",
         f"baseline {path}: {len(judgement.new)} new, {len(judgement.known)} known, "
@@ -139,7 +140,8 @@ def _baseline_lines(judgement: Judgement, path: str) -> list[str]:
     for failure, entry in judgement.known:
         lines.append(f"  known  {failure.id}  {entry.reason}")
     for entry in judgement.fixed:
-        lines.append(f"  fixed  {entry.id}  not reproduced: please remove it (--baseline-prune)")
+        action = "removed (--baseline-prune)" if pruned else "please remove it (--baseline-prune)"
+        lines.append(f"  fixed  {entry.id}  not reproduced: {action}")
     for entry in judgement.unconfirmed:
         lines.append(f"  unseen {entry.id}  generated case not reproduced under this seed")
     if judgement.unreasoned:
@@ -170,9 +172,12 @@ def finish(args: argparse.Namespace, regression: Regression, report: RunReport, 
                 f"baseline {args.baseline} written: {len(after - before)} added, "
                 f"{len(before - after)} removed, {len(after)} entries"
             )
+            # judged again against what was written; what it fixed stays said
+            fixed = judgement.fixed
             judgement = judge(baseline, report.failures, report.outcomes, regression.today)
-        lines += _baseline_lines(judgement, args.baseline)
-        status = judgement.exit_status(strict=args.strict_baseline)
+            judgement = dataclasses.replace(judgement, fixed=fixed)
+        lines += _baseline_lines(judgement, args.baseline, pruned=args.baseline_prune)
+        status = judgement.exit_status(strict=args.strict_baseline and not args.baseline_prune)
     comparison: Comparison | None = None
     if regression.previous is not None:
         comparison = compare(regression.previous, report.as_json())
