@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from .identity import case_of
+from .identity import case_of, describe
 from .report import Failure, Outcome
 
 __all__ = [
@@ -86,11 +86,10 @@ class Entry:
     @classmethod
     def of_failure(cls, failure: Failure, today: datetime.date) -> Entry:
         """A new entry for `failure`, with the placeholder reason."""
-        status = "no response" if failure.status is None else f"status {failure.status}"
         return cls(
             id=failure.id,
             rule=failure.rule,
-            summary=f"{failure.case}: broke {failure.expectation} ({status})",
+            summary=describe(failure.case, failure.expectation, failure.status),
             reason=PLACEHOLDER_REASON,
             first_seen=today,
             case=failure.case or None,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .identity import describe
 from .observations import LATENCY_NAMES
 
 __all__ = [
@@ -143,12 +144,9 @@ def _shown(value: Any, limit: int = 200) -> str:
 
 
 def _failure_line(failure: dict[str, Any]) -> str:
-    status = failure.get("status")
-    seen = "no response" if status is None else f"status {status}"
-    return (
-        f"  {failure['id']}  {failure.get('case') or failure.get('test')}: "
-        f"broke {failure.get('expectation') or '?'} ({seen})"
-    )
+    case = str(failure.get("case") or failure.get("test"))
+    said = describe(case, str(failure.get("expectation") or "?"), failure.get("status"))
+    return f"  {failure['id']}  {said}"
 
 
 def render(comparison: Comparison, old_name: str, new_name: str) -> str:

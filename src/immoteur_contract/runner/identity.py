@@ -25,7 +25,7 @@ from typing import Any
 
 from .expectations import ExpectationError
 
-__all__ = ["Identity", "case_of", "identities_of"]
+__all__ = ["Identity", "case_of", "describe", "identities_of"]
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,11 @@ class Identity:
         digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
         return f"{self.rule}#{digest[:8]}"
 
-    @property
-    def summary(self) -> str:
-        """One line on what was seen, with nothing taken from the body."""
-        status = "no response" if self.status is None else f"status {self.status}"
-        return f"{self.case}: broke {self.expectation} ({status})"
+
+def describe(case: str, expectation: str, status: int | None) -> str:
+    """One line on a failure, with nothing taken from the body (baselines, comparisons)."""
+    seen = "no response" if status is None else f"status {status}"
+    return f"{case}: broke {expectation} ({seen})"
 
 
 def case_of(nodeid: str) -> str:

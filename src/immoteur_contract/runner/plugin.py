@@ -23,11 +23,10 @@ from hypothesis import seed as hypothesis_seed
 
 from .client import ContractClient
 from .curl import scrub
-from .identity import case_of, identities_of
 from .ledger import Context, Ledger, decode_body
 from .observations import Observations
 from .options import Options, add_pytest_options
-from .report import Failure, Outcome, RunReport, failure_of, render_table, shown_exchange
+from .report import Failure, Outcome, RunReport, failures_of, render_table
 from .safety import Policy, policy_for
 from .target import Target, UsageError, open_target
 from .transport import BudgetExhaustedError, StopRunError
@@ -190,21 +189,19 @@ def pytest_runtest_makereport(
             sent = state.ledger.of_test(item.nodeid)
             if sent and not any(e.failed for e in sent):
                 sent[-1].failed = True
-            shown = shown_exchange(item.nodeid, state.ledger)
-            found = identities_of(
-                call.excinfo.value if call.excinfo is not None else None,
-                layer=_layer_of(item),
-                rule=rule,
-                case=case_of(item.nodeid),
-                shown_status=shown.status if shown is not None else None,
-                generated=item.nodeid in state.generated_tests,
+            error = call.excinfo.value if call.excinfo is not None else None
+            generated = item.nodeid in state.generated_tests
+            found = failures_of(
+                item.nodeid,
+                rule,
+                _layer_of(item),
+                error,
+                state.ledger,
+                state.token,
+                generated=generated,
             )
-            for identity, message in found:
-                failure = failure_of(
-                    item.nodeid, rule, message, state.ledger, state.token, identity
-                )
-                state.failures.append(failure)
-                item.user_properties.append(("failure_id", identity.id))  # JUnit <property>
+            state.failures += found
+            item.user_properties += [("failure_id", f.id) for f in found]  # JUnit <property>
     return report
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from .baseline import Baseline, BaselineError, Judgement, judge, updated
 from .compare import Comparison, ReportFileError, compare, load_report, render
 from .curl import scrub
+from .identity import describe
 from .report import RunReport
 from .summary import render_summary, verdict_of
 
@@ -136,7 +137,8 @@ def _baseline_lines(judgement: Judgement, path: str, *, pruned: bool) -> list[st
     expired = {entry.id for entry in judgement.expired}
     for failure in judgement.new:
         why = " (its baseline entry expired)" if failure.id in expired else ""
-        lines.append(f"  NEW    {failure.id}  {failure.case}: broke {failure.expectation}{why}")
+        said = describe(failure.case, failure.expectation, failure.status)
+        lines.append(f"  NEW    {failure.id}  {said}{why}")
     for failure, entry in judgement.known:
         lines.append(f"  known  {failure.id}  {entry.reason}")
     for entry in judgement.fixed:

@@ -16,10 +16,19 @@ from typing import Any
 
 from ..rules import RULES
 from .curl import curl_line, scrub
-from .identity import Identity, case_of
+from .identity import Identity, case_of, identities_of
 from .ledger import Exchange, Ledger, decode_body
 
-__all__ = ["LAYERS", "Failure", "Outcome", "RunReport", "render_table", "shown_exchange"]
+__all__ = [
+    "LAYERS",
+    "Failure",
+    "Outcome",
+    "RunReport",
+    "failure_of",
+    "failures_of",
+    "render_table",
+    "shown_exchange",
+]
 
 LAYERS = ("schema", "acceptance", "auth-protocol", "observations")
 """Keys of the layers that are not a single rule; the rule layer's keys are rule ids."""
@@ -102,6 +111,30 @@ def shown_exchange(test: str, ledger: Ledger) -> Exchange | None:
     """The request that showed `test`'s failure: the last it marked failing, else its last."""
     sent = ledger.of_test(test)
     return next((e for e in reversed(sent) if e.failed), sent[-1] if sent else None)
+
+
+def failures_of(
+    test: str,
+    rule: str,
+    layer: str,
+    error: BaseException | None,
+    ledger: Ledger,
+    token: str,
+    *,
+    generated: bool,
+) -> list[Failure]:
+    """The failures a failed test showed: one per distinct identity its error holds
+    (identity.py); `generated`: the test drew its cases from hypothesis."""
+    shown = shown_exchange(test, ledger)
+    found = identities_of(
+        error,
+        layer=layer,
+        rule=rule,
+        case=case_of(test),
+        shown_status=shown.status if shown is not None else None,
+        generated=generated,
+    )
+    return [failure_of(test, rule, message, ledger, token, identity) for identity, message in found]
 
 
 def failure_of(
