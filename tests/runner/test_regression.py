@@ -99,8 +99,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("regression")
     baseline = work / "baseline.yml"
     batch = Batch(work)
-    batch.add("update", [*ONE, "--seed", "1", "--baseline", str(baseline), "--baseline-update"])
-    batch.add("reference-1", ["--seed", "1"], "report")
+    update = [*ONE, "--seed", "1", "--baseline", str(baseline), "--baseline-update"]
+    batch.add("update", update, "report")
     batch.add(
         "other-401", ["--app", f"{APPS}:other_unauthenticated_message", "--seed", "3"], "report"
     )
@@ -114,7 +114,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for seed in SEEDS:
         batch.add(f"seed-{seed}", [*ONE, "--seed", str(seed), *on], "report")
     batch.add("two", [*TWO, "--seed", "2", *on], "report", "junit", "summary")
-    batch.add("fixed", ["--seed", "3", "--baseline", str(reasoned)])
+    batch.add("fixed", ["--seed", "3", "--baseline", str(reasoned)], "report")
     batch.add("expired", [*ONE, "--seed", "2", "--baseline", str(expired)])
     address = own_address()
     if address is None:
@@ -122,7 +122,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         return found
     remote_baseline = work / "remote.yml"
     with live_reference_server(TOKEN, address, f"{APPS}:echoing_token_in_messages") as url:
-        previous = str(found["reference-1"].files["report"])
+        previous = str(found["update"].files["report"])
         argv = ["--base-url", url, "--rate", "1000", "--max-requests", "5000", "--seed", "1"]
         argv += ["--baseline", str(remote_baseline), "--baseline-update", "--compare-to", previous]
         batch.add("remote", argv, "report", "record", "summary", "junit", token=TOKEN)
@@ -194,7 +194,7 @@ def test_compare_two_seeds_of_one_server_is_unchanged(runs: dict[str, Any]) -> N
 
 
 def test_compare_reports_a_changed_401_message(runs: dict[str, Any]) -> None:
-    comparison = compare(runs["reference-1"].report(), runs["other-401"].report())
+    comparison = compare(runs["fixed"].report(), runs["other-401"].report())
     assert [change.name for change in comparison.changed] == ["401.message"]
     assert comparison.changed[0].new == OTHER_401_MESSAGE
     assert not comparison.new
@@ -202,7 +202,7 @@ def test_compare_reports_a_changed_401_message(runs: dict[str, Any]) -> None:
 
 
 def test_compare_reports_a_new_failure(runs: dict[str, Any]) -> None:
-    comparison = compare(runs["reference-1"].report(), runs["seed-2"].report())
+    comparison = compare(runs["fixed"].report(), runs["seed-2"].report())
     assert comparison.new
     assert {failure["rule"] for failure in comparison.new} == {FIRST}
     assert comparison.exit_status() == 1
