@@ -115,6 +115,17 @@ def test_finish_update_and_prune_rewrite_the_baseline_keeping_reasons(
     assert TOKEN not in path.read_text(encoding="utf-8") + out
 
 
+def test_summary_of_a_stopped_run_says_why_without_the_token(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    args = _parse(["--summary", str(summary)])
+    report = _report([], [])
+    report.error = f"the target rejected the token {TOKEN}"
+    regression.summarise_error(args, report)
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## Immoteur contract: the run stopped")
+    assert "the target rejected the token $IMMOTEUR_TOKEN" in text
+
+
 def test_finish_summary_is_markdown_without_the_token(tmp_path: Path) -> None:
     summary = tmp_path / "out" / "summary.md"
     args = _parse(["--summary", str(summary)])

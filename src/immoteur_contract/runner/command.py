@@ -135,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
     if report is None:
         return _error(f"the suite did not run (pytest exit status {int(code)})")
     if report.error is not None:
+        regression.summarise_error(args, report)
         return _error(report.error)
     from .report import render_table
 

@@ -36,6 +36,7 @@ __all__ = [
     "finish",
     "new_failures_first",
     "prepare",
+    "summarise_error",
 ]
 
 
@@ -149,6 +150,14 @@ def _baseline_lines(judgement: Judgement, path: str, *, pruned: bool) -> list[st
     if judgement.unreasoned:
         lines.append(f"  {len(judgement.unreasoned)} entries still need a reason in {path}")
     return lines
+
+
+def summarise_error(args: argparse.Namespace, report: RunReport) -> None:
+    """A run that could not go on (exit 2) still writes its --summary: the reason, in one line
+    (so that a scheduled run's page says why it is red)."""
+    if args.summary and report.error is not None:
+        text = f"## Immoteur contract: the run stopped\n\n{report.error}\n"
+        Path(args.summary).write_text(scrub(text, report.token), encoding="utf-8")
 
 
 def finish(args: argparse.Namespace, regression: Regression, report: RunReport, status: int) -> int:

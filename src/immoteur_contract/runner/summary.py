@@ -68,6 +68,9 @@ def render_summary(
             lines.append("None.")
         lines += ["", f"### Fixed: please remove from the baseline ({len(judgement.fixed)})", ""]
         lines += [f"- `{e.id}` {_cell(e.summary)}" for e in judgement.fixed] or ["None."]
+        if judgement.unconfirmed:
+            lines += ["", "Found by a generator, not seen under this seed (kept):", ""]
+            lines += [f"- `{e.id}` {_cell(e.summary)}" for e in judgement.unconfirmed]
     elif report.failures:
         lines += ["", f"### Failures ({len(report.failures)})", ""]
         lines += _failure_rows(report.failures)
