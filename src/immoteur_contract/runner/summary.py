@@ -23,7 +23,9 @@ def verdict_of(report: RunReport, judgement: Judgement | None) -> str:
     if judgement is None:
         return "conforms" if report.conforms else f"does not conform ({len(report.failures)})"
     if judgement.new:
-        return f"{len(judgement.new)} new divergence(s) ({len(judgement.known)} known)"
+        rules = sorted({failure.rule for failure in judgement.new})
+        named = ", ".join(rules[:3]) + (f" and {len(rules) - 3} more" if len(rules) > 3 else "")
+        return f"{len(judgement.new)} new failure(s) in {named} ({len(judgement.known)} known)"
     if judgement.known:
         return f"no new divergence ({len(judgement.known)} known, accepted in the baseline)"
     return "conforms"
