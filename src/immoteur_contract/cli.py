@@ -41,6 +41,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("immoteur_contract.runner.command", "run the contract suite against a target"),
     "mutants": ("immoteur_contract.mutants.command", "run the suite against every faulty server"),
     "report": ("immoteur_contract.client.command", "file an issue report"),
+    "compare": ("immoteur_contract.runner.compare", "compare two runs' --report files"),
     "spec-diff": ("immoteur_contract.specdiff.command", "what a change of openapi.yaml breaks"),
 }
 

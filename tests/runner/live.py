@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 
@@ -38,11 +39,14 @@ def own_remote_address() -> str | None:
 
 
 _SERVE = (
-    "import sys, uvicorn\n"
-    "from immoteur_contract.server import reference_app\n"
-    "uvicorn.run(reference_app(sys.stdin.readline().strip()), host='127.0.0.1',"
+    "import importlib, sys, uvicorn\n"
+    "sys.path.insert(0, sys.argv[4])\n"
+    "module, _, name = sys.argv[3].partition(':')\n"
+    "factory = getattr(importlib.import_module(module), name)\n"
+    "uvicorn.run(factory(sys.stdin.readline().strip()), host=sys.argv[2],"
     " port=int(sys.argv[1]), log_level='warning', access_log=False)\n"
 )
+REFERENCE_APP = "immoteur_contract.server:reference_app"
 
 
 def closed_port() -> int:
@@ -51,17 +55,21 @@ def closed_port() -> int:
 
 
 @contextlib.contextmanager
-def live_reference_server(token: str) -> Iterator[str]:
-    """Serve the reference server accepting `token` (passed on stdin, never on the command
-    line); yield its base URL."""
+def live_reference_server(
+    token: str, host: str = "127.0.0.1", app: str = REFERENCE_APP
+) -> Iterator[str]:
+    """Serve the reference server (or the factory `app`, MODULE:ATTR, importable from this
+    folder too) accepting `token` (passed on stdin, never on the command line) on `host`
+    (loopback, or this machine's own address for "remote" rules); yield its base URL."""
     port = closed_port()
+    here = str(Path(__file__).parent)
     process = subprocess.Popen(
-        [sys.executable, "-c", _SERVE, str(port)], stdin=subprocess.PIPE, text=True
+        [sys.executable, "-c", _SERVE, str(port), host, app, here], stdin=subprocess.PIPE, text=True
     )
     assert process.stdin is not None
     process.stdin.write(token + "\n")
     process.stdin.close()
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://{host}:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -176,7 +176,8 @@ def test_run_report_has_the_documented_keys(runs: dict[str, Run]) -> None:
     assert all(set(row) == {"rule", "requests", "verdict"} for row in report["rules"])
     assert report["requests"] == sum(row["requests"] for row in report["rules"]) + 1  # preflight
     failure = runs["accepts_data_with_merge"].report()["failures"][0]
-    assert set(failure) == {"test", "rule", "body", "curl", "message"}
+    identity = {"id", "layer", "case", "expectation", "status", "generated"}
+    assert set(failure) == {"test", "rule", "body", "curl", "message", *identity}
 
 
 def test_run_prints_a_table_with_every_rule_and_the_total(runs: dict[str, Run]) -> None:

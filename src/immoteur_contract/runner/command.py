@@ -24,6 +24,7 @@ from ..arguments import (
     prepare_outputs,
     seed,
 )
+from . import regression
 from .options import DEFAULT_EXAMPLES
 
 __all__ = ["SUITE_DIR", "add_arguments", "pytest_args", "run"]
@@ -36,6 +37,7 @@ OUTPUTS = {
     "--junit": "write a JUnit XML report",
     "--report": "write the JSON run report",
     "--record": "write one JSON line per request",
+    "--summary": "write a Markdown summary of the run (verdict, rules, new/known/fixed)",
 }
 """The output files, by flag: each is checked (its folder created) before anything is sent."""
 
@@ -92,6 +94,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="no progress and no rule rows: the verdict, what a partial run left out, failures",
     )
+    regression.add_arguments(parser)
 
 
 def pytest_args(args: argparse.Namespace) -> list[str]:
@@ -155,6 +158,10 @@ def run(args: argparse.Namespace) -> int:
     problem = usage_problem(args)
     if problem is not None:
         return _error(problem)
+    try:
+        checks = regression.prepare(args)
+    except regression.RegressionUsageError as error:
+        return _error(str(error))
     import pytest  # imported here, as the plugin: a usage error does not wait for them
 
     from . import plugin
@@ -166,16 +173,18 @@ def run(args: argparse.Namespace) -> int:
     if report is None:
         return _error(f"the suite did not run (pytest exit status {int(code)})")
     if report.error is not None:
+        regression.summarise_error(args, report)
         return _error(report.error)
     from .report import render_table
 
+    regression.new_failures_first(checks, report)
     table = render_table(report, str(args.report) if args.report else None)
     if args.quiet:
         table = "\n".join(line for line in table.splitlines() if not _is_row(line, table))
     print(table, flush=True)
     if int(code) not in (0, 1) and not report.failures:
         return _error(f"pytest stopped with exit status {int(code)}")
-    return 1 if report.failures else 0
+    return regression.finish(args, checks, report, 1 if report.failures else 0)
 
 
 def _is_row(line: str, table: str) -> bool:

@@ -25,7 +25,9 @@ class Context:
 
 @dataclass
 class Exchange:
-    """One request sent (1-based `index`) and the status it got (None: no response)."""
+    """One request sent (1-based `index`), the status it got (None: no response), how long
+    the answer took (`seconds`) and, for a 429, the response headers (observations.py reads
+    Retry-After and the rate-limit headers from them)."""
 
     index: int
     context: Context
@@ -36,6 +38,8 @@ class Exchange:
     status: int | None
     failed: bool = False
     verdict: str | None = None
+    seconds: float | None = None
+    response_headers: dict[str, str] | None = None
 
 
 def decode_body(content: bytes) -> Any:

@@ -30,9 +30,10 @@ from .client import ContractClient
 from .curl import scrub
 from .items import outcome_of, plan_item
 from .ledger import Context, Ledger, decode_body
+from .observations import Observations
 from .options import Options, add_pytest_options
 from .progress import Progress, Status
-from .report import Failure, Outcome, RunReport, failure_of, render_table
+from .report import Failure, Outcome, RunReport, failures_of, render_table
 from .safety import Policy, policy_for
 from .target import Target, UsageError, open_target
 from .transport import BudgetExhaustedError, StopRunError
@@ -65,6 +66,8 @@ class RunState:
     layer: str = "preflight"
     before_tests: int = 0
     """Requests sent before the first test (the preflight), counted in the plan's totals."""
+    observations: Observations = field(default_factory=Observations)
+    generated_tests: set[str] = field(default_factory=set)
 
     @property
     def token(self) -> str:
@@ -234,16 +237,20 @@ def pytest_runtest_makereport(
             sent = state.ledger.of_test(item.nodeid)
             if sent and not any(e.failed for e in sent):
                 sent[-1].failed = True
-            message = _message(call)
-            state.failures.append(failure_of(item.nodeid, rule, message, state.ledger, state.token))
+            error = call.excinfo.value if call.excinfo is not None else None
+            generated = item.nodeid in state.generated_tests
+            found = failures_of(
+                item.nodeid,
+                rule,
+                planned.layer if planned else "other",
+                error,
+                state.ledger,
+                state.token,
+                generated=generated,
+            )
+            state.failures += found
+            item.user_properties += [("failure_id", f.id) for f in found]  # JUnit <property>
     return report
-
-
-def _message(call: pytest.CallInfo[None]) -> str:
-    if call.excinfo is None:
-        return ""
-    text = str(call.excinfo.value).strip()
-    return text[:4000] if text else call.excinfo.typename
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -267,6 +274,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         max_requests=state.policy.max_requests,
         planned=state.before_tests + state.plan.planned if state.plan else None,
         wanted=state.before_tests + state.plan.wanted if state.plan else None,
+        observations=state.observations.as_json(state.ledger),
     )
     LAST_REPORT[:] = [report]
     if state.options.report is not None:
@@ -335,6 +343,10 @@ class Api:
         context = self._state.ledger.context
         self._state.ledger.context = Context(context.test, context.layer, rule_id)
 
+    def observe(self, name: str, value: Any, note: str = "") -> None:
+        """Record watched behaviour (observations.py): never a verdict."""
+        self._state.observations.record(name, value, note)
+
     @property
     def writes_allowed(self) -> bool:
         return self.policy.allow_writes
@@ -351,6 +363,7 @@ class Api:
         """`test` (a @given function) with the run's settings: seeded, no database, no
         deadline, at most the examples its share of the request budget allows; no shrinking
         against a remote target (it costs requests)."""
+        self._state.generated_tests.add(self._state.ledger.context.test)
         phases = [Phase.explicit, Phase.generate]
         if not self.policy.remote:
             phases.append(Phase.shrink)

@@ -1,16 +1,20 @@
 """The outcome of a run: per-rule verdicts, coverage, failures with curl lines, the table and
 the JSON.
 
-The JSON keys are an interface (`immoteur-contract mutants` reads them): conforms, complete,
-verdict, target, seed, requests, seconds, first_failure_request, rules[{rule, requests,
+The JSON keys are an interface (`immoteur-contract mutants` and `compare` read them): conforms,
+complete, verdict, target, seed, requests, seconds, first_failure_request, rules[{rule, requests,
 verdict}], coverage{max_requests, planned, wanted, sent, complete, parts, not_covered, partial},
-failures[{test, rule, body, curl, message}], error. `conforms` is true only for a complete run
-without failure: a run cut short by its budget (or without the writes it needs) found no
-divergence in what it sent, and says so, but it does not say the target conforms.
+failures[{test, rule, body, curl, message, id, layer, case, expectation, status, generated}]
+(the identity fields: identity.py), observations{name: {value, note}} (observations.py),
+cases{case family: outcome} (what ran: a comparison tells fixed from not run), error.
+`conforms` is true only for a complete run without failure: a run cut short by its budget (or
+without the writes it needs) found no divergence in what it sent, and says so, but it does not
+say the target conforms.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -18,6 +22,7 @@ from typing import Any, Literal
 
 from ..rules import RULES
 from .curl import curl_line, scrub
+from .identity import Identity, case_of, identities_of
 from .ledger import Exchange, Ledger, decode_body
 
 __all__ = [
@@ -30,10 +35,13 @@ __all__ = [
     "PartCoverage",
     "RunReport",
     "Status",
+    "failure_of",
+    "failures_of",
     "render_table",
+    "shown_exchange",
 ]
 
-LAYERS = ("schema", "acceptance", "auth-protocol")
+LAYERS = ("schema", "acceptance", "auth-protocol", "observations")
 """Keys of the layers that are not a single rule; the rule layer's keys are rule ids."""
 
 Status = Literal["passed", "failed", "partial", "not run"]
@@ -62,13 +70,20 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Failure:
-    """A failed test with the request that showed it."""
+    """A divergence a failed test showed, with the request that showed it and its stable
+    identity (`id`, and the parts it is built from)."""
 
     test: str
     rule: str
     body: Any
     curl: str
     message: str
+    id: str = ""
+    layer: str = ""
+    case: str = ""
+    expectation: str = ""
+    status: int | None = None
+    generated: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,6 +159,7 @@ class RunReport:
     max_requests: int | None = None
     planned: int | None = None
     wanted: int | None = None
+    observations: dict[str, Any] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -230,6 +246,8 @@ class RunReport:
             "rules": self.rules(),
             "coverage": asdict(self.coverage()),
             "failures": [asdict(failure) for failure in self.failures],
+            "observations": self.observations,
+            "cases": {case_of(o.test): o.outcome for o in self.outcomes},
             "error": self.error,
         }
 
@@ -237,20 +255,60 @@ class RunReport:
         return scrub(json.dumps(self.as_json(), indent=2, ensure_ascii=True), self.token)
 
 
-def failure_of(test: str, rule: str, message: str, ledger: Ledger, token: str) -> Failure:
-    """The failure of `test`: the last request it marked failing (else its last request)."""
+def shown_exchange(test: str, ledger: Ledger) -> Exchange | None:
+    """The request that showed `test`'s failure: the last it marked failing, else its last."""
     sent = ledger.of_test(test)
-    shown: Exchange | None = next(
-        (e for e in reversed(sent) if e.failed), sent[-1] if sent else None
+    return next((e for e in reversed(sent) if e.failed), sent[-1] if sent else None)
+
+
+def failures_of(
+    test: str,
+    rule: str,
+    layer: str,
+    error: BaseException | None,
+    ledger: Ledger,
+    token: str,
+    *,
+    generated: bool,
+) -> list[Failure]:
+    """The failures a failed test showed: one per distinct identity its error holds
+    (identity.py); `generated`: the test drew its cases from hypothesis."""
+    shown = shown_exchange(test, ledger)
+    found = identities_of(
+        error,
+        layer=layer,
+        rule=rule,
+        case=case_of(test),
+        shown_status=shown.status if shown is not None else None,
+        generated=generated,
     )
-    if shown is None:
-        return Failure(test, rule, None, "", scrub(message, token))
-    return Failure(
+    return [failure_of(test, rule, message, ledger, token, identity) for identity, message in found]
+
+
+def failure_of(
+    test: str, rule: str, message: str, ledger: Ledger, token: str, identity: Identity | None = None
+) -> Failure:
+    """The failure of `test` shown by its `shown_exchange`, under `identity`."""
+    shown = shown_exchange(test, ledger)
+    failure = Failure(
         test=test,
         rule=rule,
-        body=decode_body(shown.body),
-        curl=curl_line(shown.method, shown.url, shown.headers, shown.body, token),
+        body=None if shown is None else decode_body(shown.body),
+        curl=""
+        if shown is None
+        else curl_line(shown.method, shown.url, shown.headers, shown.body, token),
         message=scrub(message, token),
+    )
+    if identity is None:
+        return failure
+    return dataclasses.replace(
+        failure,
+        id=identity.id,
+        layer=identity.layer,
+        case=identity.case,
+        expectation=identity.expectation,
+        status=identity.status,
+        generated=identity.generated,
     )
 
 
@@ -317,7 +375,7 @@ def render_table(report: RunReport, report_path: str | None = None) -> str:
     for failure in report.failures[:_SHOWN_FAILURES]:
         lines += [
             "",
-            f"FAILED {failure.test} [{failure.rule}]",
+            f"FAILED {failure.test} [{failure.id or failure.rule}]",
             f"  {failure.message.splitlines()[0] if failure.message else ''}",
             f"  body: {_shown_body(failure.body)}",
             f"  reproduce: {_shown_curl(failure.curl, report_path)}",

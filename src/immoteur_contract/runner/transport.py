@@ -114,6 +114,7 @@ class GuardedTransport(httpx.BaseTransport):
             raise BudgetExhaustedError("this test's share of the request budget is spent")
         self._pace()
         headers = dict(request.headers)
+        started = time.perf_counter()
         try:
             response = self._inner.handle_request(request)
             response.read()
@@ -122,7 +123,12 @@ class GuardedTransport(httpx.BaseTransport):
             raise TargetUnreachableError(
                 f"cannot reach {request.url.scheme}://{request.url.netloc.decode()}: {error}"
             ) from None
-        self.ledger.add(request.method, str(request.url), headers, content, response.status_code)
+        exchange = self.ledger.add(
+            request.method, str(request.url), headers, content, response.status_code
+        )
+        exchange.seconds = time.perf_counter() - started
+        if response.status_code == 429:
+            exchange.response_headers = dict(response.headers)
         self._check_token(request, response)
         return response
 

