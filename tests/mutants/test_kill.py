@@ -21,6 +21,8 @@ from immoteur_contract.mutants import FAULTY_SERVERS
 
 REFERENCE_SEEDS = 5
 SEED = 0
+KILLED_WITHIN = 100
+"""Every faulty server shows within this many requests (the leading phase's promise)."""
 
 
 def test_mutants_suite_kills_every_faulty_server_and_passes_the_reference(
@@ -66,5 +68,11 @@ def test_mutants_suite_kills_every_faulty_server_and_passes_the_reference(
     ]
     assert not survivors, "not killed by the suite:\n" + "\n".join(survivors)
     assert all(run["first_failure_request"] for run in faulty)
+    slow = [
+        f"{run['name']}: request {run['first_failure_request']}"
+        for run in faulty
+        if run["first_failure_request"] > KILLED_WITHIN
+    ]
+    assert not slow, f"caught after the first {KILLED_WITHIN} requests:\n" + "\n".join(slow)
     assert table["ok"] is True
     assert completed.returncode == 0, completed.stdout[-4000:]

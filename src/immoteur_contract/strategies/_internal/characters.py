@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 from hypothesis import strategies as st
 
@@ -10,6 +11,8 @@ from ...rules import is_blank
 
 __all__ = [
     "blank_characters",
+    "blank_classes",
+    "char_name",
     "commonly_missed_first",
     "non_blank_characters",
     "whitespace_look_alikes",
@@ -25,6 +28,34 @@ def blank_characters() -> tuple[str, ...]:
         for code in range(0x110000)
         if not 0xD800 <= code <= 0xDFFF and is_blank(chr(code))
     )
+
+
+_CATEGORY_CLASSES = {"Zs": "unicode-space-separators", "Zl": "unicode-line-terminators"}
+_CATEGORY_CLASSES["Zp"] = _CATEGORY_CLASSES["Zl"]
+
+
+def char_name(char: str) -> str:
+    """`U+FEFF-zero-width-no-break-space`: the code point and its Unicode name, for case ids."""
+    name = unicodedata.name(char, "")
+    suffix = "-" + name.lower().replace(" ", "-") if name else ""
+    return f"U+{ord(char):04X}{suffix}"
+
+
+@functools.cache
+def blank_classes() -> dict[str, str]:
+    """ECMA-262's `\\s` set (D5) split into the classes implementations tend to get wrong as a
+    whole, each with all its characters: `ascii` (TAB, LF, VT, FF, CR, SPACE), the non-ASCII
+    `unicode-space-separators` (category Zs: U+00A0, U+3000, ...), the non-ASCII
+    `unicode-line-terminators` (Zl, Zp: U+2028, U+2029), and one class per remaining character
+    (U+FEFF). A blank check that misses any character of a class calls its string non-blank."""
+    classes: dict[str, str] = {}
+    for char in blank_characters():
+        if ord(char) < 0x80:
+            name = "ascii"
+        else:
+            name = _CATEGORY_CLASSES.get(unicodedata.category(char), char_name(char))
+        classes[name] = classes.get(name, "") + char
+    return classes
 
 
 # Characters that some regex engine or string library calls whitespace, or that render as

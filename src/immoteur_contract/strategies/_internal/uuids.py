@@ -9,7 +9,16 @@ from hypothesis import strategies as st
 
 from ...rules import is_uuid
 
-__all__ = ["NIL", "UUID_CASES", "fixed_uuid", "non_uuid_values", "uuid_look_alikes", "uuids"]
+__all__ = [
+    "NIL",
+    "UUID_CASES",
+    "accepted_uuid_forms",
+    "fixed_uuid",
+    "fixed_uuids",
+    "non_uuid_values",
+    "uuid_look_alikes",
+    "uuids",
+]
 
 
 UUID_CASES = ("any", "lower", "upper", "mixed")
@@ -60,6 +69,29 @@ def fixed_uuid(number: int, version: int | None = 4) -> str:
         value &= ~(0x3 << 62)
         value |= 0x2 << 62
     return str(uuid_module.UUID(int=value))
+
+
+def fixed_uuids(count: int, start: int) -> list[str]:
+    """`count` distinct deterministic UUIDs from `start` on, cycling through versions 1, 4, 7
+    and no version bits, in lower case: many targets for one body."""
+    versions = (1, 4, 7, None)
+    return [fixed_uuid(start + i, versions[i % len(versions)]) for i in range(count)]
+
+
+def accepted_uuid_forms(valid: str) -> dict[str, str]:
+    """Every form of UUID D7 accepts that a stricter check may refuse, by name: `valid` in
+    upper case and in mixed case, the nil UUID, versions 1 and 7, and no version bits at all."""
+    if not is_uuid(valid):
+        raise ValueError(f"accepted_uuid_forms(valid=...) needs a UUID, got valid={valid!r}")
+    mixed = "".join(c.upper() if i % 2 else c.lower() for i, c in enumerate(valid))
+    return {
+        "uppercase": valid.upper(),
+        "nil": NIL,
+        "v1": fixed_uuid(0xABCDEF, 1),
+        "v7": fixed_uuid(0x0190F3A1B2C3, 7),
+        "no-version-bits": fixed_uuid(0xFFFF_FFFF_FFFF_FFFF_FFFF_FFFF_FFFF_FFFF, None),
+        "mixed-case": mixed,
+    }
 
 
 def uuid_look_alikes(valid: str = "3c90c3cc-0d44-4b50-8888-8dd25736052a") -> list[tuple[str, str]]:
