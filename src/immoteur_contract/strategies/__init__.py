@@ -15,9 +15,11 @@ what is generated without an edit here. Four public entry points:
 walk every rule and every decision D1-D10 at its edges.
 
 The implementation lives in `_internal/`, one module per concern (as Hypothesis lays out its
-own): `characters` (D5's blanks and look-alikes), `uuids` (D7), `json_values`, `valid`
-(valid reports), `faults` (single-fault reports), `mixed` (differential bodies) and
-`boundaries` (the deterministic table). This module only re-exports the public names.
+own): `characters` (D5's blanks, their classes and look-alikes), `uuids` (D7), `json_values`,
+`valid` (valid reports), `faults` (single-fault reports), `mixed` (differential bodies),
+`scale` (many targets, one bad item among many, every edge at once) and `boundaries` (the
+deterministic table, with the cases the suite leads with). This module only re-exports the
+public names.
 """
 
 from __future__ import annotations
