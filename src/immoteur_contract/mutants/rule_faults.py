@@ -15,10 +15,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from ..rules import CONTRACT, RULES, Check, Rule, RuleSet
+from ..rules import CONTRACT, RULES, Check, Rule, RuleSet, is_blank
 from ..server import ServerSettings, create_app
 from ..server.asgi import ASGIApp
-from ..strategies import blank_characters
 from .bodies import ABSENT, CLASSIFIED_ID, PROPERTY_ID, example
 from .registry import FaultyServer, Witness, register
 
@@ -321,12 +320,9 @@ def _other_blank() -> RuleSet:
     return RULES.replacing("other-requires-comment", _other_comment(lambda s: False))
 
 
-def _made_of(blanks: frozenset[str]) -> Callable[[str], bool]:
-    """A blank check: the string is made only of `blanks` (the empty string included)."""
-    return lambda text: all(char in blanks for char in text)
-
-
-_ECMA_BLANKS = frozenset(blank_characters())
+def _made_of(blank: Callable[[str], bool]) -> Callable[[str], bool]:
+    """A blank check: every character of the string is `blank` (the empty string included)."""
+    return lambda text: all(blank(char) for char in text)
 
 
 @rule_fault(
@@ -336,7 +332,9 @@ _ECMA_BLANKS = frozenset(blank_characters())
     _reject(example("other", comment="\ufeff")),
 )
 def _blank_white_space() -> RuleSet:
-    white_space = (_ECMA_BLANKS - {"\ufeff"}) | {"\x85"}
+    def white_space(char: str) -> bool:
+        return (is_blank(char) and char != "\ufeff") or char == "\x85"
+
     return RULES.replacing("other-requires-comment", _other_comment(_made_of(white_space)))
 
 
@@ -347,8 +345,12 @@ def _blank_white_space() -> RuleSet:
     _reject(example("other", comment="\u00a0")),
 )
 def _blank_java() -> RuleSet:
-    java = (_ECMA_BLANKS - {"\u00a0", "\u2007", "\u202f", "\ufeff"}) | set("\x1c\x1d\x1e\x1f")
-    return RULES.replacing("other-requires-comment", _other_comment(_made_of(frozenset(java))))
+    def java(char: str) -> bool:
+        return (
+            is_blank(char) and char not in "\u00a0\u2007\u202f\ufeff"
+        ) or char in "\x1c\x1d\x1e\x1f"
+
+    return RULES.replacing("other-requires-comment", _other_comment(_made_of(java)))
 
 
 @rule_fault(
@@ -358,8 +360,10 @@ def _blank_java() -> RuleSet:
     _reject(example("other", comment="\u2028")),
 )
 def _blank_without_separators() -> RuleSet:
-    blanks = _ECMA_BLANKS - {"\u2028", "\u2029"}
-    return RULES.replacing("other-requires-comment", _other_comment(_made_of(blanks)))
+    def blank(char: str) -> bool:
+        return is_blank(char) and char not in "\u2028\u2029"
+
+    return RULES.replacing("other-requires-comment", _other_comment(_made_of(blank)))
 
 
 # -- UUIDs ------------------------------------------------------------------------------------
