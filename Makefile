@@ -5,23 +5,24 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen --no-sync
 GENERATE := $(RUN) openapi-python-client generate --path openapi.yaml \
-	--config openapi-python-client.yaml --meta uv --fail-on-warning --overwrite
+	--config openapi-python-client.yaml --custom-template-path tools/client_templates \
+	--meta uv --fail-on-warning --overwrite
 
 BASE_URL ?=
 SEED ?=
 contract_args := $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(SEED),--seed $(SEED))
 
-.PHONY: install client check-client lint check test contract mock mutants bench clean
+.PHONY: install client check-client lint check test contract mock mutants bench wheels clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
 .venv/.installed: uv.lock pyproject.toml generated_client/pyproject.toml $(if $(findstring .tools,$(UV)),.tools/bin/uv)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --all-extras
 	@touch $@
 
-## install: the locked environment in .venv (uv sync --frozen)
+## install: the locked environment in .venv, every extra (uv sync --frozen --all-extras)
 install: .venv/.installed
 
 ## client: regenerate generated_client/ from openapi.yaml
@@ -67,5 +68,10 @@ mutants: install
 bench: install
 	$(RUN) python bench/run_all.py
 
+## wheels: the generated client's and the kit's wheels in dist/ (pip install --find-links dist ...)
+wheels: install
+	$(UV) build --wheel --out-dir dist generated_client
+	$(UV) build --wheel --out-dir dist .
+
 clean:
-	rm -rf .venv .tools .mypy_cache .ruff_cache
+	rm -rf .venv .tools .mypy_cache .ruff_cache dist

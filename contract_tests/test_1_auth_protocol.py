@@ -13,6 +13,7 @@ from immoteur_contract.runner.plugin import Api
 from immoteur_contract.strategies import boundary_cases
 
 LAYER = "auth-protocol"
+SENDS = "one"
 _LEADS = pytest.mark.leading  # the first of each group: a few requests, whole classes caught
 
 # A body that would be valid, and one that would not: 401 comes before the body is looked at.

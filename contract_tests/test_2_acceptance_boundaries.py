@@ -19,6 +19,8 @@ from immoteur_contract.strategies import Case, boundary_cases
 from immoteur_contract.verdicts import load_verdicts
 
 LAYER = "acceptance"
+SENDS = "one"
+pytestmark = pytest.mark.writes
 
 
 def _accepted_cases() -> list[Any]:
@@ -32,5 +34,4 @@ def _accepted_cases() -> list[Any]:
 
 @pytest.mark.parametrize("case", _accepted_cases())
 def test_valid_boundary_is_created(api: Api, case: Case) -> None:
-    api.skip_unless_writes()
     api.expect(expect_created, api.client.post(case.body))

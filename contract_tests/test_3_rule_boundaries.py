@@ -20,6 +20,7 @@ from immoteur_contract.strategies import Case, boundary_cases
 from immoteur_contract.verdicts import load_verdicts
 
 LAYER = "rules"
+SENDS = "one"
 
 
 def _round_robin(cases: Iterable[Case]) -> list[Case]:
@@ -38,12 +39,16 @@ def _rejected_cases() -> list[Any]:
     leading = _round_robin(c for c in cases if c.leading)
     rest = _round_robin([*(c for c in cases if not c.leading), *table])
     return [
-        *(pytest.param(c, id=f"{c.rule}:{c.id}", marks=pytest.mark.leading) for c in leading),
-        *(pytest.param(c, id=f"{c.rule}:{c.id}") for c in rest),
+        *(
+            pytest.param(
+                c, id=f"{c.rule}:{c.id}", marks=[pytest.mark.rule(c.rule), pytest.mark.leading]
+            )
+            for c in leading
+        ),
+        *(pytest.param(c, id=f"{c.rule}:{c.id}", marks=pytest.mark.rule(c.rule)) for c in rest),
     ]
 
 
 @pytest.mark.parametrize("case", _rejected_cases())
 def test_rule_boundary_is_rejected(api: Api, case: Case) -> None:
-    api.rule(str(case.rule))
     api.expect(expect_rejected, api.client.post(case.body), case.body)

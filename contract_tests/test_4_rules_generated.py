@@ -14,12 +14,13 @@ from immoteur_contract.runner.plugin import Api
 from immoteur_contract.strategies import reports_breaking
 
 LAYER = "rules"
+SENDS = "examples"
 
 
-@pytest.mark.parametrize("rule_id", RULES.ids)
+@pytest.mark.parametrize(
+    "rule_id", [pytest.param(rule_id, marks=pytest.mark.rule(rule_id)) for rule_id in RULES.ids]
+)
 def test_report_breaking_rule_is_rejected(api: Api, rule_id: str) -> None:
-    api.rule(rule_id)
-
     @given(body=reports_breaking(rule_id))
     def check(body: object) -> None:
         api.expect(expect_rejected, api.client.post(body), body)

@@ -11,12 +11,12 @@ from immoteur_contract.runner.plugin import Api
 from immoteur_contract.strategies import valid_reports
 
 LAYER = "acceptance"
+SENDS = "examples"
+pytestmark = pytest.mark.writes
 
 
 @pytest.mark.parametrize("kind", CONTRACT.issue_kinds)
 def test_valid_report_is_created(api: Api, kind: str) -> None:
-    api.skip_unless_writes()
-
     @given(body=valid_reports(kind))
     def check(body: dict[str, object]) -> None:
         api.expect(expect_created, api.client.post(body))

@@ -23,6 +23,7 @@ from immoteur_contract.runner.plugin import Api, RunState, current_state
 from immoteur_contract.runner.transport import WriteBlockedError
 
 LAYER = "schema"
+SENDS = "open"
 
 # ignored_auth re-sends the request without credentials on a session of its own, past the
 # guarded transport (budget, rate, write safety); the auth-protocol layer makes those requests.

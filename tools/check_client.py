@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "openapi-python-client.yaml"
+TEMPLATES = ROOT / "tools" / "client_templates"  # only pyproject_uv.toml.jinja: the uv_build pin
 IGNORED = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"}
 
 
@@ -34,6 +35,8 @@ def generate(spec: Path, output: Path) -> None:
         str(spec),
         "--config",
         str(CONFIG),
+        "--custom-template-path",
+        str(TEMPLATES),
         "--meta",
         "uv",
         "--fail-on-warning",

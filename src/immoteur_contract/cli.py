@@ -2,17 +2,38 @@
 
 Every subcommand module exposes `add_arguments(parser)` and `run(args) -> int`; this module only
 wires them together, importing each lazily so that `immoteur-contract mock` does not pay for
-schemathesis and `report` does not pay for the server.
+schemathesis and `report` does not pay for the server. It also keeps a user's mistake to one
+line: an option error is one line on stderr with exit 2 (no usage block), and a reader that
+closes the pipe early (`immoteur-contract mutants --list | head`) ends the command quietly.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
-__all__ = ["main"]
+from .extras import missing_from_extra
+
+__all__ = ["BROKEN_PIPE_STATUS", "main"]
+
+BROKEN_PIPE_STATUS = 141
+"""Exit status when stdout's reader went away: 128 + SIGPIPE, as a shell reports a program
+killed by it."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line naming the flag: `PROG: error: --rate
+    must be a finite number > 0, got nan (see --help)`, exit 2. Subcommand parsers are of the
+    same class."""
+
+    def error(self, message: str) -> NoReturn:
+        message = message.removeprefix("argument ")
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
 
 # name -> (module, one-line help)
 _COMMANDS: dict[str, tuple[str, str]] = {
@@ -20,11 +41,27 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("immoteur_contract.runner.command", "run the contract suite against a target"),
     "mutants": ("immoteur_contract.mutants.command", "run the suite against every faulty server"),
     "report": ("immoteur_contract.client.command", "file an issue report"),
+    "spec-diff": ("immoteur_contract.specdiff.command", "what a change of openapi.yaml breaks"),
 }
+
+# The extra each command needs beyond the package itself (pyproject's optional-dependencies).
+_EXTRAS: dict[str, str] = {"mock": "server", "run": "suite", "mutants": "suite"}
+
+
+def _missing_extra(command: str) -> str | None:
+    """One line naming the extra `command` needs, when a package of it is not installed."""
+    extra = _EXTRAS.get(command)
+    missing = missing_from_extra(extra) if extra else []
+    if not missing:
+        return None
+    return (
+        f"immoteur-contract {command} needs the [{extra}] extra ({', '.join(missing)} not"
+        f" installed): pip install 'immoteur-contract[{extra}]'"
+    )
 
 
 def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="immoteur-contract",
         description="Contract kit for Immoteur's POST /public/v1/issues.",
     )
@@ -40,9 +77,21 @@ def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse `argv` (default: sys.argv[1:]) and run the chosen command; return its exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    args = _parser(args_list).parse_args(args_list)
-    module = importlib.import_module(_COMMANDS[args.command][0])
-    status: int = module.run(args)
+    chosen = next((a for a in args_list if a in _COMMANDS), None)
+    message = _missing_extra(chosen) if chosen else None
+    if message:
+        print(message, file=sys.stderr)
+        return 2
+    try:
+        args = _parser(args_list).parse_args(args_list)
+        module = importlib.import_module(_COMMANDS[args.command][0])
+        status: int = module.run(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python's documented recipe: point stdout at devnull so the flush at exit is silent
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return BROKEN_PIPE_STATUS
     return status
 
 

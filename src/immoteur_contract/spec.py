@@ -25,6 +25,7 @@ __all__ = [
     "Contract",
     "RuleStatement",
     "load_contract",
+    "rule_statements",
 ]
 
 SPEC_PATH = Path(__file__).with_name("openapi.yaml")
@@ -130,10 +131,16 @@ def _load(path: str) -> Contract:
         uuid_pattern=re.compile(uuid["pattern"]),
         uuid_length=int(uuid["maxLength"]),
         non_blank_pattern=re.compile(_non_blank_pattern(request)),
-        rules=tuple(
-            RuleStatement(id=r["id"], field=r["field"], statement=r["statement"])
-            for r in request["x-rules"]
-        ),
+        rules=rule_statements(request),
+    )
+
+
+def rule_statements(schema: Mapping[str, Any]) -> tuple[RuleStatement, ...]:
+    """A schema's `x-rules`, in spec order: the one reading of them, shared by `load_contract`
+    and by `spec-diff` (which reads them from documents that `load_contract` may not accept)."""
+    return tuple(
+        RuleStatement(id=r["id"], field=r["field"], statement=r["statement"])
+        for r in schema.get("x-rules", [])
     )
 
 

@@ -46,9 +46,11 @@ def test_runner_argv_is_fail_fast_quiet_with_seed_and_report(tmp_path: Path) -> 
     [
         pytest.param(FAULTY, 1, False, "killed", id="faulty-killed"),
         pytest.param(FAULTY, 0, True, "survived", id="faulty-survived"),
+        pytest.param(FAULTY, 0, False, "survived", id="faulty-partial-run-found-nothing"),
         pytest.param(FAULTY, 2, None, "error", id="faulty-connection-error"),
         pytest.param(REFERENCE, 0, True, "passed", id="reference-passed"),
         pytest.param(REFERENCE, 1, False, "failed", id="reference-failed"),
+        pytest.param(REFERENCE, 0, False, "failed", id="reference-partial-run-proves-nothing"),
         pytest.param(REFERENCE, -9, None, "error", id="reference-killed-by-timeout"),
     ],
 )

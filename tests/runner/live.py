@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -12,7 +15,27 @@ import httpx
 
 from immoteur_contract.server import free_port
 
-__all__ = ["closed_port", "live_reference_server"]
+__all__ = ["closed_port", "live_reference_server", "own_remote_address"]
+
+
+def own_remote_address() -> str | None:
+    """One of this machine's own IPv4 addresses that is not loopback (`hostname -I`, else what
+    the host name resolves to), for tests of the rules for remote targets: traffic to it never
+    leaves the machine. None when the machine has none."""
+    candidates: list[str] = []
+    hostname = shutil.which("hostname")
+    if hostname is not None:
+        done = subprocess.run([hostname, "-I"], capture_output=True, text=True, check=False)
+        candidates += done.stdout.split()
+    with contextlib.suppress(OSError):
+        candidates += socket.gethostbyname_ex(socket.gethostname())[2]
+    for candidate in candidates:
+        with contextlib.suppress(ValueError):
+            address = ipaddress.ip_address(candidate)
+            if address.version == 4 and not address.is_loopback:
+                return candidate
+    return None
+
 
 _SERVE = (
     "import sys, uvicorn\n"

@@ -7,6 +7,7 @@ time), made once for the module; the tests read its outputs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
@@ -18,15 +19,23 @@ import pytest
 
 from immoteur_contract.rules import RULES
 from immoteur_contract.runner import command
+from immoteur_contract.runner.budget import REASON_WRITES
 from immoteur_contract.runner.report import LAYERS
+from immoteur_contract.runner.safety import REMOTE_MAX_REQUESTS
+from immoteur_contract.server import ReferenceServer, reference_app
+from immoteur_contract.server.serving import serving
 
 from .faulty_apps import DROPPED_RULES
-from .live import closed_port, live_reference_server
+from .live import closed_port, live_reference_server, own_remote_address
 
 SEEDS = (1, 2, 3, 4, 5)
 TOKEN = "tok-DISTINCTIVE-7f3e9a2c51"
+REMOTE_ADDRESS = own_remote_address()
 REPORT_KEYS = {
     "conforms",
+    "complete",
+    "verdict",
+    "coverage",
     "target",
     "seed",
     "requests",
@@ -45,9 +54,17 @@ class Run:
     output: str
     files: dict[str, Path]
 
+    def records(self) -> list[dict[str, Any]]:
+        lines = self.files["record"].read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines]
+
     def report(self) -> dict[str, Any]:
         loaded: dict[str, Any] = json.loads(self.files["report"].read_text(encoding="utf-8"))
         return loaded
+
+
+REMOTE_APPS: list[ReferenceServer] = []
+"""The reference server the "remote" run was sent to (what it stored is checked)."""
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +88,26 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     for name in DROPPED_RULES:
         argv = ["--app", f"faulty_apps:{name}", "--seed", "7", "--fail-fast", "-q"]
         add(name, argv, no_token, "report")
-    with live_reference_server(TOKEN) as url:
+    nested = work / "missing" / "folders" / "report.json"
+    jobs["nested-output"] = {
+        "argv": ["--max-requests", "3", "--seed", "1", "--report", str(nested)],
+        "env": no_token,
+        "out": str(work / "nested-output.out"),
+        "files": {"report": str(nested)},
+    }
+    remote_app = reference_app(TOKEN)
+    REMOTE_APPS[:] = [remote_app]
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(live_reference_server(TOKEN))
+        if REMOTE_ADDRESS is not None:  # this machine's own address: the rules for remote hosts
+            remote = stack.enter_context(serving(remote_app, host=REMOTE_ADDRESS))
+            add(
+                "remote",
+                ["--base-url", remote, "--rate", "1000", "--seed", "1"],
+                {"IMMOTEUR_TOKEN": TOKEN},
+                "report",
+                "record",
+            )
         add(
             "unreachable",
             ["--base-url", f"http://127.0.0.1:{closed_port()}"],
@@ -192,7 +228,12 @@ def test_run_stops_at_the_request_budget(runs: dict[str, Run]) -> None:
     assert run.code == 0, run.output
     report = run.report()
     assert report["requests"] == 5
-    assert "skipped" in {row["verdict"] for row in report["rules"]}
+    assert report["complete"] is False
+    assert report["conforms"] is False
+    assert report["verdict"] == "partial"
+    assert "not covered" in {row["verdict"] for row in report["rules"]}
+    assert "no divergence found in a partial run" in run.output
+    assert " conforms " not in run.output
 
 
 def test_run_never_writes_the_token(runs: dict[str, Run]) -> None:
@@ -210,6 +251,70 @@ def test_run_record_has_one_line_per_request(runs: dict[str, Run]) -> None:
     assert len(lines) == run.report()["requests"]
     first = json.loads(lines[1])
     assert {"layer", "rule", "method", "url", "status", "body", "verdict"} <= set(first)
+
+
+def test_run_progress_off_a_terminal_says_each_layer_and_quiet_silences_it(
+    runs: dict[str, Run],
+) -> None:
+    output = runs["seed-1"].output
+    for layer in ("leading probes", "rules (generated)", "schema (schemathesis)"):
+        assert f"requests] {layer}" in output
+    quiet = runs[next(iter(DROPPED_RULES))].output
+    assert "requests]" not in quiet
+    assert not any(line.startswith("target ") for line in quiet.splitlines())
+
+
+def test_run_creates_the_report_folders_it_needs(runs: dict[str, Run]) -> None:
+    run = runs["nested-output"]
+    assert run.code == 0, run.output
+    assert run.report()["requests"] == 3
+
+
+needs_remote_address = pytest.mark.skipif(
+    REMOTE_ADDRESS is None, reason="this machine has no non-loopback IPv4 address"
+)
+
+
+@needs_remote_address
+def test_run_remote_with_the_default_budget_says_partial_and_what_it_left_out(
+    runs: dict[str, Run],
+) -> None:
+    run = runs["remote"]
+    assert run.code == 0, run.output
+    report = run.report()
+    assert (report["verdict"], report["complete"], report["conforms"]) == ("partial", False, False)
+    assert report["requests"] == REMOTE_MAX_REQUESTS
+    assert report["coverage"]["max_requests"] == REMOTE_MAX_REQUESTS
+    assert report["coverage"]["wanted"] > REMOTE_MAX_REQUESTS
+    assert {"key": "acceptance", "reason": REASON_WRITES} in report["coverage"]["not_covered"]
+    total = next(line for line in run.output.splitlines() if line.startswith("total"))
+    assert "no divergence found in a partial run" in total
+    assert "conforms" not in run.output
+    assert f"not covered ({REASON_WRITES}): acceptance" in run.output
+
+
+@needs_remote_address
+def test_run_remote_budget_reaches_every_rule_and_every_part_it_may_send(
+    runs: dict[str, Run],
+) -> None:
+    report = runs["remote"].report()
+    rows = {row["rule"]: row for row in report["rules"]}
+    assert all(rows[rule_id]["requests"] >= 1 for rule_id in RULES.ids)
+    parts = {part["part"]: part for part in report["coverage"]["parts"]}
+    for part in ("rules (deterministic)", "rules (generated)", "schema (schemathesis)"):
+        assert parts[part]["requests"] >= 20, parts[part]
+    assert parts["auth-protocol (deterministic)"]["status"] == "complete"
+    assert parts["acceptance (generated)"]["requests"] == 0
+
+
+@needs_remote_address
+def test_run_remote_without_writes_sends_nothing_the_target_accepts(
+    runs: dict[str, Run],
+) -> None:
+    records = runs["remote"].records()
+    assert len(records) == REMOTE_MAX_REQUESTS
+    assert all(record["status"] != 201 for record in records)
+    assert REMOTE_APPS[0].store.list() == []
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:

@@ -21,6 +21,7 @@ from typing import Any
 
 from immoteur_client.models import IssueReportRequest
 
+from ..arguments import base_url, non_negative_int, positive_number
 from ..rules import CONTRACT
 from ._errors import ImmoteurError, ReportRuleError, ValidationFailedError
 from ._facade import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, TOKEN_ENV_VAR, IssueReports
@@ -57,15 +58,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     common.add_argument(
         "--base-url",
+        type=base_url,
         default=DEFAULT_BASE_URL,
         help=f"API base URL, up to /public/v1 (default: {DEFAULT_BASE_URL})",
     )
     common.add_argument(
-        "--timeout", type=float, default=None, metavar="SECONDS", help="per-request timeout"
+        "--timeout",
+        type=positive_number,
+        default=None,
+        metavar="SECONDS",
+        help="per-request timeout (> 0)",
     )
     common.add_argument(
         "--max-retries",
-        type=int,
+        type=non_negative_int,
         default=DEFAULT_MAX_RETRIES,
         metavar="N",
         help=f"retries on 429/503/connect failures (default: {DEFAULT_MAX_RETRIES})",

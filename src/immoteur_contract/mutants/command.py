@@ -13,8 +13,16 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 
+from ..arguments import (
+    OutputPathError,
+    non_negative_int,
+    output_file,
+    positive_int,
+    positive_number,
+    prepare_outputs,
+    seed,
+)
 from .catalog import FAULTY_SERVERS, REFERENCE_APP, app_spec
 from .kill import Outcome, Target, default_isolation, run_targets
 from .table import progress_line, render_table, summary, to_json
@@ -25,14 +33,18 @@ __all__ = ["add_arguments", "run", "targets"]
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `immoteur-contract mutants`."""
     parser.add_argument(
-        "--jobs", type=int, default=None, metavar="N", help="runs at a time (default: cores)"
+        "--jobs",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="runs at a time (default: cores)",
     )
     parser.add_argument(
-        "--seed", type=int, default=0, metavar="N", help="suite seed for every run (default: 0)"
+        "--seed", type=seed, default=0, metavar="N", help="suite seed for every run (default: 0)"
     )
     parser.add_argument(
         "--reference-seeds",
-        type=int,
+        type=non_negative_int,
         default=1,
         metavar="K",
         help="run the reference server under seeds SEED..SEED+K-1 (default: 1)",
@@ -40,7 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--only", nargs="+", default=None, metavar="NAME", help="only these faulty servers"
     )
-    parser.add_argument("--report", type=Path, default=None, metavar="PATH", help="JSON table")
+    parser.add_argument(
+        "--report", type=output_file, default=None, metavar="PATH", help="JSON table"
+    )
     parser.add_argument(
         "--list",
         action="store_true",
@@ -53,7 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="each run in a fork of this process (default where available) or a new interpreter",
     )
     parser.add_argument(
-        "--timeout", type=float, default=300.0, metavar="SECONDS", help="limit of one run"
+        "--timeout", type=positive_number, default=300.0, metavar="SECONDS", help="limit of one run"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
@@ -75,6 +89,11 @@ def _list() -> int:
     return 0
 
 
+def _usage_error(message: str) -> int:
+    print(f"immoteur-contract mutants: error: {message}", file=sys.stderr)
+    return 2
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the table; 0 when every faulty server is killed and the reference passes."""
     if args.list:
@@ -82,11 +101,11 @@ def run(args: argparse.Namespace) -> int:
     names: list[str] = list(args.only) if args.only else list(FAULTY_SERVERS)
     unknown = [name for name in names if name not in FAULTY_SERVERS]
     if unknown:
-        print(f"unknown faulty server(s): {', '.join(unknown)}; see --list", file=sys.stderr)
-        return 2
-    if args.reference_seeds < 0 or (args.jobs is not None and args.jobs < 1):
-        print("--reference-seeds must be >= 0 and --jobs >= 1", file=sys.stderr)
-        return 2
+        return _usage_error(f"--only: unknown faulty server(s): {', '.join(unknown)}; see --list")
+    try:
+        prepare_outputs([("--report", args.report)])
+    except OutputPathError as error:
+        return _usage_error(str(error))
     jobs: int = args.jobs or os.cpu_count() or 1
     plan = targets(names, args.seed, args.reference_seeds)
     done: list[Outcome] = []

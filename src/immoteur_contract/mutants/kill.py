@@ -73,9 +73,10 @@ class Outcome:
         """killed / survived for a faulty server, passed / failed for the reference, or error."""
         if self.conforms is None or self.exit_code not in (0, 1):
             return "error"
-        if self.target.should_conform:
+        if self.target.should_conform:  # conforms: a complete run without divergence
             return "passed" if self.conforms else "failed"
-        return "survived" if self.conforms else "killed"
+        # killed only by a divergence found (exit 1), not by a partial run that found none
+        return "killed" if self.exit_code == 1 else "survived"
 
     @property
     def ok(self) -> bool:

@@ -1,7 +1,10 @@
 """`immoteur-contract run`: the contract suite (contract_tests/) against a target, via pytest.
 
-Exit status: 0 the target conforms, 1 it does not, 2 a usage or connection error (said in one
-line). At the end a table: each rule id and layer, requests sent, verdict; then each failure
+Exit status: 0 the target conforms, or no divergence was found in a partial run (the budget
+ran out, or writes were not allowed: the table and the report say what was not covered); 1 it
+does not conform; 2 a usage or connection error, said in one line before anything is sent (the
+options are checked by their argparse types, the output paths and the app before pytest
+starts). At the end a table: each rule id and layer, requests sent, verdict; then each failure
 with its body and a curl line (token shown as `$IMMOTEUR_TOKEN`).
 """
 
@@ -12,11 +15,16 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
-
-from .curl import scrub
+from ..arguments import (
+    OutputPathError,
+    base_url,
+    output_file,
+    positive_int,
+    positive_number,
+    prepare_outputs,
+    seed,
+)
 from .options import DEFAULT_EXAMPLES
-from .target import TOKEN_ENV
 
 __all__ = ["SUITE_DIR", "add_arguments", "pytest_args", "run"]
 
@@ -24,14 +32,23 @@ SUITE_DIR = Path(__file__).resolve().parents[3] / "contract_tests"
 """The contract suite, next to src/ in the repository."""
 
 
+OUTPUTS = {
+    "--junit": "write a JUnit XML report",
+    "--report": "write the JSON run report",
+    "--record": "write one JSON line per request",
+}
+"""The output files, by flag: each is checked (its folder created) before anything is sent."""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `run` subcommand's options."""
     target = parser.add_argument_group("target")
     target.add_argument(
         "--base-url",
+        type=base_url,
         metavar="URL",
         help="server to test, e.g. http://127.0.0.1:8080 (token from "
-        f"{TOKEN_ENV}); default: the reference server in-process",
+        "IMMOTEUR_TOKEN); default: the reference server in-process",
     )
     target.add_argument(
         "--app",
@@ -42,13 +59,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     limits = parser.add_argument_group("limits")
     limits.add_argument(
         "--max-requests",
-        type=int,
+        type=positive_int,
         metavar="N",
         help="request budget (default 200 remote, 20000 loopback/in-process)",
     )
     limits.add_argument(
         "--rate",
-        type=float,
+        type=positive_number,
         metavar="R",
         help="requests per second (default 2 remote, unlimited locally)",
     )
@@ -57,30 +74,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also send valid reports to a remote target (files real reports)",
     )
-    parser.add_argument("--seed", type=int, metavar="N", help="seed of every generator")
+    parser.add_argument("--seed", type=seed, metavar="N", help="seed of every generator (>= 0)")
     parser.add_argument(
         "--examples",
-        type=int,
+        type=positive_int,
         default=DEFAULT_EXAMPLES,
         metavar="N",
         help=f"generated examples per rule and kind (default {DEFAULT_EXAMPLES})",
     )
     parser.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     outputs = parser.add_argument_group("outputs")
-    outputs.add_argument("--junit", metavar="PATH", help="write a JUnit XML report")
-    outputs.add_argument("--report", metavar="PATH", help="write the JSON run report")
-    outputs.add_argument("--record", metavar="PATH", help="write one JSON line per request")
+    for flag, what in OUTPUTS.items():
+        outputs.add_argument(flag, type=output_file, metavar="PATH", help=what)
     outputs.add_argument(
         "-q",
         "--quiet",
         action="store_true",
-        help="no progress lines and no table: the verdict line and failures",
+        help="no progress and no rule rows: the verdict, what a partial run left out, failures",
     )
 
 
 def pytest_args(args: argparse.Namespace) -> list[str]:
     """The pytest command line for `args` (never holds the token)."""
-    argv = [str(SUITE_DIR), "-p", "no:terminal", "-p", "no:cacheprovider"]
+    # --capture=sys: the progress line writes to the real stderr while a test runs
+    argv = [str(SUITE_DIR), "-p", "no:terminal", "-p", "no:cacheprovider", "--capture=sys"]
     # hypothesis or the plugin may already be imported (the mutants command warms them up)
     argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
     for flag, value in (
@@ -112,16 +129,36 @@ def _error(message: str) -> int:
     return 2
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the suite; 0 conforms, 1 does not, 2 usage or connection error."""
-    from . import plugin  # imported here: it pulls in hypothesis and the rules
+def usage_problem(args: argparse.Namespace) -> str | None:
+    """What makes `args` unusable, found without sending anything (None: nothing). Creates the
+    output files' missing folders."""
+    from .target import TOKEN_ENV, UsageError, load_factory
 
     if args.base_url and args.app:
-        return _error("--base-url and --app are exclusive: pick one target")
+        return "--base-url and --app are exclusive: pick one target"
     if args.base_url and not os.environ.get(TOKEN_ENV):
-        return _error(f"{TOKEN_ENV} is not set: the token for --base-url comes from it")
+        return f"{TOKEN_ENV} is not set: the token for --base-url comes from it"
     if not SUITE_DIR.is_dir():
-        return _error(f"the contract suite is not at {SUITE_DIR}")
+        return f"the contract suite is not at {SUITE_DIR}"
+    try:
+        if args.app:
+            load_factory(args.app)
+        prepare_outputs((flag, getattr(args, flag[2:].replace("-", "_"))) for flag in OUTPUTS)
+    except (UsageError, OutputPathError) as error:
+        return str(error)
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the suite; 0 conforms or no divergence in a partial run, 1 does not conform, 2 usage
+    or connection error."""
+    problem = usage_problem(args)
+    if problem is not None:
+        return _error(problem)
+    import pytest  # imported here, as the plugin: a usage error does not wait for them
+
+    from . import plugin
+
     code = pytest.main(pytest_args(args))
     report = plugin.LAST_REPORT[0] if plugin.LAST_REPORT else None
     if args.junit and report is not None:
@@ -132,13 +169,13 @@ def run(args: argparse.Namespace) -> int:
         return _error(report.error)
     from .report import render_table
 
-    table = render_table(report, args.report)
+    table = render_table(report, str(args.report) if args.report else None)
     if args.quiet:
         table = "\n".join(line for line in table.splitlines() if not _is_row(line, table))
     print(table, flush=True)
-    if int(code) not in (0, 1) and report.conforms:
+    if int(code) not in (0, 1) and not report.failures:
         return _error(f"pytest stopped with exit status {int(code)}")
-    return 0 if report.conforms else 1
+    return 1 if report.failures else 0
 
 
 def _is_row(line: str, table: str) -> bool:
@@ -148,5 +185,7 @@ def _is_row(line: str, table: str) -> bool:
 
 
 def _scrub_file(path: Path, token: str) -> None:
+    from .curl import scrub
+
     if token and path.exists():
         path.write_text(scrub(path.read_text(encoding="utf-8"), token), encoding="utf-8")

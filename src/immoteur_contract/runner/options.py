@@ -1,13 +1,22 @@
-"""The contract suite's pytest options, shared by `pytest contract_tests` and `immoteur-contract
-run` (which passes its own options through under the same names)."""
+"""The contract suite's options, validated in one place.
+
+`immoteur-contract run` and `pytest contract_tests` register the same options with the same
+argparse `type=` functions (immoteur_contract.arguments), so a bad value is refused while the
+command line is parsed, before pytest starts and before anything is sent, with a message that
+names the flag.
+"""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest
+from ..arguments import base_url, output_file, positive_int, positive_number, seed
+
+if TYPE_CHECKING:  # pytest is imported only for types: `run` parses its options without it
+    import pytest
 
 __all__ = ["DEFAULT_EXAMPLES", "Options", "add_pytest_options"]
 
@@ -20,6 +29,7 @@ def add_pytest_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("immoteur contract", "Immoteur contract suite")
     group.addoption(
         "--base-url",
+        type=base_url,
         default=None,
         metavar="URL",
         help="server to test (token from IMMOTEUR_TOKEN); default: in-process app",
@@ -30,17 +40,17 @@ def add_pytest_options(parser: pytest.Parser) -> None:
         metavar="MODULE:ATTR",
         help="in-process target: a factory (token) -> ASGI app",
     )
-    group.addoption("--seed", type=int, default=None, metavar="N", help="seed of every generator")
+    group.addoption("--seed", type=seed, default=None, metavar="N", help="seed of every generator")
     group.addoption(
         "--max-requests",
-        type=int,
+        type=positive_int,
         default=None,
         metavar="N",
         help="request budget (default 200 remote, 20000 local)",
     )
     group.addoption(
         "--rate",
-        type=float,
+        type=positive_number,
         default=None,
         metavar="R",
         help="requests per second (default 2 remote, unlimited local)",
@@ -52,15 +62,21 @@ def add_pytest_options(parser: pytest.Parser) -> None:
         help="send reports the target accepts even to a remote target",
     )
     group.addoption(
-        "--record", default=None, metavar="PATH", help="write one JSON line per request sent"
+        "--record",
+        type=output_file,
+        default=None,
+        metavar="PATH",
+        help="write one JSON line per request sent",
     )
-    group.addoption("--report", default=None, metavar="PATH", help="write the JSON run report")
+    group.addoption(
+        "--report", type=output_file, default=None, metavar="PATH", help="write the JSON run report"
+    )
     group.addoption(
         "--fail-fast", action="store_true", default=False, help="stop at the first failure"
     )
     group.addoption(
         "--examples",
-        type=int,
+        type=positive_int,
         default=DEFAULT_EXAMPLES,
         metavar="N",
         help="generated examples per rule and kind (random layers)",
@@ -69,13 +85,13 @@ def add_pytest_options(parser: pytest.Parser) -> None:
         "--progress",
         action="store_true",
         default=False,
-        help="print a line per layer (used by immoteur-contract run)",
+        help="show progress on stderr (immoteur-contract run passes it, with --capture=sys)",
     )
 
 
 @dataclass(frozen=True)
 class Options:
-    """The suite's options, read from a pytest config."""
+    """The suite's options, read from a pytest config (already validated by their types)."""
 
     base_url: str | None
     app: str | None
@@ -91,22 +107,21 @@ class Options:
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Options:
-        seed = config.getoption("--seed")
-        record = config.getoption("--record")
-        report = config.getoption("--report")
-        examples = int(config.getoption("--examples"))
-        if examples < 1:
-            raise pytest.UsageError(f"--examples must be >= 1, got {examples}")
+        chosen_seed = config.getoption("--seed")
         return cls(
             base_url=config.getoption("--base-url"),
             app=config.getoption("--app"),
-            seed=random.SystemRandom().randrange(2**31) if seed is None else int(seed),
+            seed=random.SystemRandom().randrange(2**31) if chosen_seed is None else chosen_seed,
             max_requests=config.getoption("--max-requests"),
             rate=config.getoption("--rate"),
             allow_writes=bool(config.getoption("--allow-writes")),
-            record=Path(record) if record else None,
-            report=Path(report) if report else None,
+            record=config.getoption("--record"),
+            report=config.getoption("--report"),
             fail_fast=bool(config.getoption("--fail-fast")),
-            examples=examples,
+            examples=config.getoption("--examples"),
             progress=bool(config.getoption("--progress")),
         )
+
+    def outputs(self) -> list[tuple[str, Path | None]]:
+        """The output files asked for, by flag (checked before the first request)."""
+        return [("--report", self.report), ("--record", self.record)]

@@ -2,9 +2,12 @@
 and the outputs (table, `--report`, `--record`).
 
 contract_tests/conftest.py loads it, so `pytest contract_tests ...` and `immoteur-contract run`
-behave alike. Each test module names its layer in a module constant `LAYER`; a rule-layer test
-names its rule through `api.rule(rule_id)`. The last finished run's report is `LAST_REPORT`
-(read by the `run` command in the same process).
+behave alike. Each test module names its layer in a module constant `LAYER` and what one of its
+tests sends in `SENDS` (budget.Sends: "one", "examples" or "open"); a rule-layer test names its
+rule with the marker `rule(rule_id)`, a test whose requests the target would accept carries the
+marker `writes` (items.py reads them). Once the tests are collected, the request budget is
+planned over them (budget.py), and a progress line follows the run (progress.py). The last
+finished run's report is `LAST_REPORT` (read by the `run` command in the same process).
 """
 
 from __future__ import annotations
@@ -21,10 +24,14 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import seed as hypothesis_seed
 
+from ..arguments import OutputPathError, prepare_outputs
+from .budget import REASON_BUDGET, REASON_WRITES, Allotment, Plan, PlanItem, plan_budget
 from .client import ContractClient
 from .curl import scrub
+from .items import outcome_of, plan_item
 from .ledger import Context, Ledger, decode_body
 from .options import Options, add_pytest_options
+from .progress import Progress, Status
 from .report import Failure, Outcome, RunReport, failure_of, render_table
 from .safety import Policy, policy_for
 from .target import Target, UsageError, open_target
@@ -46,11 +53,18 @@ class RunState:
     policy: Policy
     ledger: Ledger = field(default_factory=Ledger)
     target: Target | None = None
-    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     error: str | None = None
     started: float = field(default_factory=time.perf_counter)
-    module: str | None = None
+    items: dict[str, PlanItem] = field(default_factory=dict)
+    plan: Plan | None = None
+    allotment: Allotment = field(default_factory=lambda: Allotment(None))
+    cut: set[str] = field(default_factory=set)
+    progress: Progress | None = None
+    layer: str = "preflight"
+    before_tests: int = 0
+    """Requests sent before the first test (the preflight), counted in the plan's totals."""
 
     @property
     def token(self) -> str:
@@ -76,13 +90,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     options = Options.from_config(config)
     try:
+        prepare_outputs(options.outputs())
         policy = policy_for(
             options.base_url,
             allow_writes=options.allow_writes,
             max_requests=options.max_requests,
             rate=options.rate,
         )
-    except ValueError as error:
+    except (OutputPathError, ValueError) as error:
         raise pytest.UsageError(str(error)) from None
     if options.fail_fast:
         config.option.maxfail = 1
@@ -120,7 +135,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if state.error is not None:
         return  # nothing is collected (pytest_collection_modifyitems); sessionfinish says why
     if state.options.progress:
-        _say(f"target {state.target.display if state.target else '?'}, seed {state.options.seed}")
+        state.progress = Progress(lambda: _status(state), stream=sys.__stderr__ or sys.stderr)
+        display = state.target.display if state.target else "?"
+        state.progress.say(f"target {display}, seed {state.options.seed}")
 
 
 def pytest_collection_modifyitems(
@@ -128,34 +145,52 @@ def pytest_collection_modifyitems(
 ) -> None:
     """Run nothing when the target could not be opened (the error is the run's outcome);
     otherwise run the tests marked `leading` first, in file order, then the rest in file order,
-    so that each kind of divergence shows within the first requests of a run."""
-    if _state(config).error is not None:
+    so that each kind of divergence shows within the first requests of a run; then plan the
+    request budget over them."""
+    state = _state(config)
+    if state.error is not None:
         config.hook.pytest_deselected(items=list(items))
         items[:] = []
         return
     items.sort(key=lambda item: item.get_closest_marker("leading") is None)
+    state.items = {item.nodeid: plan_item(item) for item in items}
+    state.before_tests = len(state.ledger.exchanges)
+    state.plan = plan_budget(
+        state.items.values(),
+        budget=state.policy.max_requests - state.before_tests,
+        examples=state.options.examples,
+        writes_allowed=state.policy.allow_writes,
+    )
+    if state.progress is not None:
+        state.progress.start()
 
 
-def _say(line: str) -> None:
-    print(line, file=sys.stdout, flush=True)
-
-
-def _layer_of(item: pytest.Item) -> str:
-    module = getattr(item, "module", None)
-    return str(getattr(module, "LAYER", "other"))
+def _status(state: RunState) -> Status:
+    """The progress line's snapshot: sent out of the plan (or the budget)."""
+    sent = len(state.ledger.exchanges)
+    total = state.policy.max_requests
+    if state.plan is not None:
+        total = min(total, state.before_tests + state.plan.planned)
+    return Status(
+        sent=sent, total=max(total, sent), layer=state.layer, failures=len(state.failures)
+    )
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
     state = _state(item.config)
-    layer = _layer_of(item)
-    state.ledger.context = Context(item.nodeid, layer, layer)
-    if state.options.progress and item.location[0] != state.module:
-        state.module = item.location[0]
-        doc = (getattr(getattr(item, "module", None), "__doc__", "") or "").strip().splitlines()
-        _say(f"[{len(state.ledger.exchanges):>5} requests] {layer}: {doc[0] if doc else ''}")
+    planned = state.items.get(item.nodeid) or plan_item(item)
+    state.ledger.context = Context(item.nodeid, planned.layer, planned.rule)
+    state.layer = "leading probes" if planned.leading else planned.part
+    if state.progress is not None:
+        state.progress.layer(state.layer)
+    state.allotment = state.plan.allotment(item.nodeid) if state.plan else Allotment(None)
+    if not state.allotment.runs:
+        pytest.skip(state.allotment.reason or REASON_BUDGET)
     if state.target is not None and state.target.guard.exhausted:
-        pytest.skip(f"request budget of {state.policy.max_requests} spent")
+        pytest.skip(REASON_BUDGET)
+    if state.target is not None and planned.sends == "open" and state.allotment.requests:
+        state.target.guard.test_cap = len(state.ledger.exchanges) + state.allotment.requests
     return (yield)
 
 
@@ -165,10 +200,14 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     try:
         return (yield)
     except BudgetExhaustedError:
-        pytest.skip(f"request budget of {state.policy.max_requests} spent")
+        state.cut.add(item.nodeid)
+        pytest.skip(REASON_BUDGET)
     except StopRunError as error:
         _stop(state, str(error))
         raise  # unreachable: pytest.exit raised
+    finally:
+        if state.target is not None:
+            state.target.guard.test_cap = None
 
 
 @pytest.hookimpl(wrapper=True)
@@ -179,7 +218,16 @@ def pytest_runtest_makereport(
     state = _state(item.config)
     if report.when == "call" or (report.when == "setup" and not report.passed):
         rule = state.ledger.context.rule if state.ledger.context.test == item.nodeid else "other"
-        state.outcomes.append(Outcome(item.nodeid, rule, report.outcome))
+        planned = state.items.get(item.nodeid)
+        status, reason = outcome_of(
+            report,
+            planned,
+            state.allotment,
+            cut=item.nodeid in state.cut,
+            sent=bool(state.ledger.of_test(item.nodeid)),
+        )
+        part = planned.part if planned else "other"
+        state.outcomes[item.nodeid] = Outcome(item.nodeid, rule, status, part, reason)
         for exchange in state.ledger.of_test(item.nodeid):
             exchange.verdict = {"passed": "pass", "failed": "fail"}.get(report.outcome, "skipped")
         if report.failed:
@@ -200,15 +248,25 @@ def _message(call: pytest.CallInfo[None]) -> str:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = _state(session.config)
+    if state.progress is not None:
+        state.progress.stop()
+    stopped = "the run stopped at the first failure (--fail-fast)" if state.failures else None
+    for nodeid, planned in state.items.items():
+        if nodeid not in state.outcomes:
+            reason = state.error or stopped or "the run stopped before it"
+            state.outcomes[nodeid] = Outcome(nodeid, planned.rule, "not run", planned.part, reason)
     report = RunReport(
         target=state.target.display if state.target else (state.options.base_url or "in-process"),
         seed=state.options.seed,
         seconds=time.perf_counter() - state.started,
         ledger=state.ledger,
-        outcomes=state.outcomes,
+        outcomes=list(state.outcomes.values()),
         failures=state.failures,
         error=state.error,
         token=state.token,
+        max_requests=state.policy.max_requests,
+        planned=state.before_tests + state.plan.planned if state.plan else None,
+        wanted=state.before_tests + state.plan.wanted if state.plan else None,
     )
     LAST_REPORT[:] = [report]
     if state.options.report is not None:
@@ -291,12 +349,15 @@ class Api:
 
     def hypothesis(self, test: F, examples: int | None = None) -> F:
         """`test` (a @given function) with the run's settings: seeded, no database, no
-        deadline; no shrinking against a remote target (it costs requests)."""
+        deadline, at most the examples its share of the request budget allows; no shrinking
+        against a remote target (it costs requests)."""
         phases = [Phase.explicit, Phase.generate]
         if not self.policy.remote:
             phases.append(Phase.shrink)
+        allowed = self._state.allotment.requests
+        wanted = examples or self.options.examples
         configured = settings(
-            max_examples=examples or self.options.examples,
+            max_examples=wanted if allowed is None else max(1, min(wanted, allowed)),
             database=None,
             deadline=None,
             derandomize=False,
@@ -307,8 +368,9 @@ class Api:
         return hypothesis_seed(self.options.seed)(configured)
 
     def skip_unless_writes(self) -> None:
+        """For tests without the `writes` marker (which the plan leaves out by itself)."""
         if not self.writes_allowed:
-            pytest.skip("remote target: requests it would accept need --allow-writes")
+            pytest.skip(REASON_WRITES)
 
 
 @pytest.fixture(scope="session")

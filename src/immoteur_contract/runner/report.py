@@ -1,33 +1,63 @@
-"""The outcome of a run: per-rule verdicts, failures with curl lines, the table and the JSON.
+"""The outcome of a run: per-rule verdicts, coverage, failures with curl lines, the table and
+the JSON.
 
-The JSON keys are an interface (`immoteur-contract mutants` reads them): conforms, target,
-seed, requests, seconds, first_failure_request, rules[{rule, requests, verdict}],
-failures[{test, rule, body, curl, message}].
+The JSON keys are an interface (`immoteur-contract mutants` reads them): conforms, complete,
+verdict, target, seed, requests, seconds, first_failure_request, rules[{rule, requests,
+verdict}], coverage{max_requests, planned, wanted, sent, complete, parts, not_covered, partial},
+failures[{test, rule, body, curl, message}], error. `conforms` is true only for a complete run
+without failure: a run cut short by its budget (or without the writes it needs) found no
+divergence in what it sent, and says so, but it does not say the target conforms.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
 from ..rules import RULES
 from .curl import curl_line, scrub
 from .ledger import Exchange, Ledger, decode_body
 
-__all__ = ["LAYERS", "Failure", "Outcome", "RunReport", "render_table"]
+__all__ = [
+    "LAYERS",
+    "VERDICTS",
+    "Coverage",
+    "Failure",
+    "Gap",
+    "Outcome",
+    "PartCoverage",
+    "RunReport",
+    "Status",
+    "render_table",
+]
 
 LAYERS = ("schema", "acceptance", "auth-protocol")
 """Keys of the layers that are not a single rule; the rule layer's keys are rule ids."""
 
+Status = Literal["passed", "failed", "partial", "not run"]
+"""What became of a test: passed, failed, ran only in part (its budget share ran out, or it
+got fewer examples than a complete run gives it), or did not run (`reason` says why)."""
+
+VERDICTS = {
+    "conforms": "conforms",
+    "fails": "DOES NOT CONFORM",
+    "partial": "no divergence found in a partial run",
+    "error": "error",
+}
+"""The run's verdict, by key (the JSON's `verdict`) and as the table says it."""
+
 
 @dataclass(frozen=True)
 class Outcome:
-    """A finished test: its id, its rule key and its pytest outcome (passed/failed/skipped)."""
+    """A collected test and what became of it."""
 
     test: str
     rule: str
-    outcome: str
+    outcome: Status
+    part: str = ""
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +69,64 @@ class Failure:
     body: Any
     curl: str
     message: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A rule or layer key whose tests did not all run, and why."""
+
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PartCoverage:
+    """One part of the suite (a test module): its tests, how many ran whole, requests sent."""
+
+    part: str
+    tests: int
+    complete: int
+    requests: int
+    status: Literal["complete", "partial", "not covered"]
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the suite ran: the budget, what the plan allotted (`planned`), what a
+    complete run is estimated to send (`wanted`), what was sent, and the gaps."""
+
+    max_requests: int | None
+    planned: int | None
+    wanted: int | None
+    sent: int
+    complete: bool
+    parts: list[PartCoverage]
+    not_covered: list[Gap]
+    partial: list[Gap]
+
+
+def _reasons(outcomes: Iterable[Outcome]) -> str:
+    """The distinct reasons why some of `outcomes` did not run whole."""
+    whole = ("passed", "failed")
+    reasons = dict.fromkeys(o.reason or "not run" for o in outcomes if o.outcome not in whole)
+    return "; ".join(reasons)
+
+
+def _reach(outcomes: list[Outcome]) -> Literal["complete", "partial", "not covered"]:
+    """Whether a group of tests ran whole (passed or failed), in part, or not at all."""
+    kinds = {"passed" if o.outcome == "failed" else o.outcome for o in outcomes}
+    if not kinds or kinds == {"not run"}:
+        return "not covered"
+    return "complete" if kinds == {"passed"} else "partial"
+
+
+def _row_verdict(outcomes: list[Outcome]) -> str:
+    """fail, pass, partial or not covered."""
+    if any(o.outcome == "failed" for o in outcomes):
+        return "fail"
+    reach = _reach(outcomes)
+    return "pass" if reach == "complete" else reach
 
 
 @dataclass
@@ -53,30 +141,95 @@ class RunReport:
     failures: list[Failure]
     error: str | None = None
     token: str = field(default="", repr=False)
+    max_requests: int | None = None
+    planned: int | None = None
+    wanted: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Every collected test ran whole (none cut, none left out), and at least one did."""
+        return bool(self.outcomes) and all(o.outcome in ("passed", "failed") for o in self.outcomes)
 
     @property
     def conforms(self) -> bool:
-        return self.error is None and not self.failures
+        return self.error is None and not self.failures and self.complete
+
+    @property
+    def verdict(self) -> str:
+        """conforms / fails / partial / error (keys of VERDICTS)."""
+        if self.error is not None:
+            return "error"
+        if self.failures:
+            return "fails"
+        return "conforms" if self.complete else "partial"
+
+    def _by_key(self) -> dict[str, list[Outcome]]:
+        groups: dict[str, list[Outcome]] = {key: [] for key in (*RULES.ids, *LAYERS)}
+        for outcome in self.outcomes:
+            groups.setdefault(outcome.rule, []).append(outcome)
+        return groups
 
     def rules(self) -> list[dict[str, Any]]:
+        """One row per rule id and layer: requests sent and a verdict (pass, fail, partial,
+        not covered)."""
         counts = self.ledger.counts()
-        rows = []
-        for key in (*RULES.ids, *LAYERS):
-            seen = {o.outcome for o in self.outcomes if o.rule == key}
-            verdict = "fail" if "failed" in seen else "pass" if "passed" in seen else "skipped"
-            rows.append({"rule": key, "requests": counts.get(key, 0), "verdict": verdict})
-        return rows
+        return [
+            {"rule": key, "requests": counts.get(key, 0), "verdict": _row_verdict(group)}
+            for key, group in self._by_key().items()
+        ]
+
+    def coverage(self) -> Coverage:
+        groups = self._by_key()
+        not_covered = [
+            Gap(key, _reasons(group) or "no test")
+            for key, group in groups.items()
+            if _reach(group) == "not covered"
+        ]
+        partial = [
+            Gap(key, _reasons(group)) for key, group in groups.items() if _reach(group) == "partial"
+        ]
+        parts: dict[str, list[Outcome]] = {}
+        for outcome in self.outcomes:
+            parts.setdefault(outcome.part, []).append(outcome)
+        sent_by_test: dict[str, int] = {}
+        for exchange in self.ledger.exchanges:
+            sent_by_test[exchange.context.test] = sent_by_test.get(exchange.context.test, 0) + 1
+        part_rows = []
+        for part, group in parts.items():
+            part_rows.append(
+                PartCoverage(
+                    part=part,
+                    tests=len(group),
+                    complete=sum(o.outcome in ("passed", "failed") for o in group),
+                    requests=sum(sent_by_test.get(o.test, 0) for o in group),
+                    status=_reach(group),
+                    reason=_reasons(group) or None,
+                )
+            )
+        return Coverage(
+            max_requests=self.max_requests,
+            planned=self.planned,
+            wanted=self.wanted,
+            sent=len(self.ledger.exchanges),
+            complete=self.complete,
+            parts=part_rows,
+            not_covered=not_covered,
+            partial=partial,
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
             "conforms": self.conforms,
+            "complete": self.complete,
+            "verdict": self.verdict,
             "target": self.target,
             "seed": self.seed,
             "requests": len(self.ledger.exchanges),
             "seconds": round(self.seconds, 3),
             "first_failure_request": self.ledger.first_failure_request(),
             "rules": self.rules(),
-            "failures": [failure.__dict__ for failure in self.failures],
+            "coverage": asdict(self.coverage()),
+            "failures": [asdict(failure) for failure in self.failures],
             "error": self.error,
         }
 
@@ -123,9 +276,32 @@ def _shown_curl(curl: str, report_path: str | None) -> str:
     return f"a {len(curl):,}-character curl line, too long for the terminal: in full {where}"
 
 
+def _coverage_lines(report: RunReport) -> list[str]:
+    """What a partial run left out: the budget line, then the gaps grouped by reason."""
+    coverage = report.coverage()
+    budget = f" of a {coverage.max_requests}-request budget" if coverage.max_requests else ""
+    lines = ["", f"partial run: {coverage.sent} requests sent{budget}"]
+    if coverage.max_requests and coverage.wanted and coverage.wanted > coverage.max_requests:
+        lines[-1] += f"; all it may send is about {coverage.wanted} (raise --max-requests)"
+    for part in coverage.parts:
+        if part.status != "complete":
+            lines.append(
+                f"  {part.part}: {part.complete} of {part.tests} tests ran whole, "
+                f"{part.requests} requests ({part.reason})"
+            )
+    gaps_by_title = {"not covered": coverage.not_covered, "partly covered": coverage.partial}
+    for title, gaps in gaps_by_title.items():
+        by_reason: dict[str, list[str]] = {}
+        for gap in gaps:
+            by_reason.setdefault(gap.reason, []).append(gap.key)
+        for reason, keys in by_reason.items():
+            lines.append(f"{title} ({reason}): {', '.join(keys)}")
+    return lines
+
+
 def render_table(report: RunReport, report_path: str | None = None) -> str:
-    """The end-of-run table: one row per rule and layer, then totals and the failures (the
-    first ten; `--report` has them all, with whole curl lines)."""
+    """The end-of-run table: one row per rule and layer, then totals, what a partial run left
+    out, and the failures (the first ten; `--report` has them all, with whole curl lines)."""
     rows = report.rules()
     width = max(len(row["rule"]) for row in rows)
     lines = [f"{'rule / layer':<{width}}  {'requests':>8}  verdict", "-" * (width + 19)]
@@ -133,10 +309,11 @@ def render_table(report: RunReport, report_path: str | None = None) -> str:
     data = report.as_json()
     lines.append("-" * (width + 19))
     lines.append(
-        f"{'total':<{width}}  {data['requests']:>8}  "
-        + ("conforms" if report.conforms else "DOES NOT CONFORM")
+        f"{'total':<{width}}  {data['requests']:>8}  {VERDICTS[report.verdict]}"
         + f"  ({data['seconds']:.1f} s, seed {report.seed}, target {report.target})"
     )
+    if not report.complete:
+        lines += _coverage_lines(report)
     for failure in report.failures[:_SHOWN_FAILURES]:
         lines += [
             "",

@@ -46,7 +46,8 @@ class TokenRejectedError(StopRunError):
 
 
 class BudgetExhaustedError(BaseException):
-    """The request budget is spent; the remaining tests are skipped."""
+    """The request budget, or the current test's share of it, is spent: the test stops there
+    (the plugin counts it as run in part) and the run goes on with the next one."""
 
 
 class WriteBlockedError(Exception):
@@ -74,6 +75,9 @@ class GuardedTransport(httpx.BaseTransport):
         self._clock = clock
         self._last_sent: float | None = None
         self.token_accepted = False
+        self.test_cap: int | None = None
+        """Set by the plugin for a test with a capped share: the request count at which it
+        stops (None: only the run's budget applies)."""
 
     @property
     def exhausted(self) -> bool:
@@ -106,6 +110,8 @@ class GuardedTransport(httpx.BaseTransport):
     def _send_once(self, request: httpx.Request, content: bytes) -> httpx.Response:
         if self.exhausted:
             raise BudgetExhaustedError(f"request budget of {self.policy.max_requests} spent")
+        if self.test_cap is not None and len(self.ledger.exchanges) >= self.test_cap:
+            raise BudgetExhaustedError("this test's share of the request budget is spent")
         self._pace()
         headers = dict(request.headers)
         try:

@@ -17,6 +17,7 @@ import logging
 import os
 import secrets
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from types import FrameType
 
 import uvicorn
 
+from ..arguments import OutputPathError, output_file, port, prepare_outputs
 from ..rules import CONTRACT
 from .access_log import AccessLogMiddleware
 from .app import create_app
@@ -42,7 +44,7 @@ _logger = logging.getLogger("immoteur_contract.server")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The mock command's options."""
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port to bind (default 8080)")
+    parser.add_argument("--port", type=port, default=8080, help="port to bind (default 8080)")
     parser.add_argument(
         "--public",
         action="store_true",
@@ -55,6 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--store",
+        type=output_file,
         metavar="PATH",
         help="keep reports in this SQLite file, across restarts (default: in memory)",
     )
@@ -98,15 +101,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _usage_error(message: str) -> int:
+    print(f"immoteur-contract mock: error: {message}", file=sys.stderr)
+    return 2
+
+
 def run(args: argparse.Namespace) -> int:
     """Start the server and serve until interrupted; 0 on a clean stop, 2 on bad options."""
     if not (is_loopback_host(args.host) or args.public):
-        print(
-            f"refusing to bind {args.host}: not a loopback address; the /_mock/ inspection API"
-            " has no authentication. Add --public if you mean it.",
-            file=sys.stderr,
+        return _usage_error(
+            f"refusing to bind --host {args.host}: not a loopback address; the /_mock/"
+            " inspection API has no authentication. Add --public if you mean it."
         )
-        return 2
     token = args.token or os.environ.get(TOKEN_ENV)
     generated = not token
     if not token:
@@ -122,8 +128,14 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
         )
     except ValueError as error:
-        print(f"invalid option: {error}", file=sys.stderr)
-        return 2
+        return _usage_error(str(error))
+    try:
+        prepare_outputs([("--store", args.store)])
+        store: ReportStore = SqliteStore(args.store) if args.store else MemoryStore()
+    except OutputPathError as error:
+        return _usage_error(str(error))
+    except sqlite3.Error as error:
+        return _usage_error(f"--store {args.store}: {error}")
     if generated:
         print(f"Generated token (shown once; set {TOKEN_ENV} to choose one): {token}", flush=True)
     _cheap_log_records()
@@ -132,7 +144,6 @@ def run(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    store: ReportStore = SqliteStore(args.store) if args.store else MemoryStore()
     app = AccessLogMiddleware(create_app(settings, store=store))
     config = uvicorn.Config(
         app,

@@ -44,12 +44,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(app: ASGIApp, *, start_timeout: float = 10.0) -> Iterator[str]:
-    """Serve `app` with uvicorn on a free 127.0.0.1 port in a daemon thread; yield the API base
-    URL (`http://127.0.0.1:PORT/public/v1`) once it listens, and stop it on exit."""
+def serving(app: ASGIApp, *, start_timeout: float = 10.0, host: str = LOOPBACK) -> Iterator[str]:
+    """Serve `app` with uvicorn on a free port of `host` (default 127.0.0.1; another of this
+    machine's IPv4 addresses only for tests of the rules for remote targets) in a daemon
+    thread; yield the API base URL (`http://HOST:PORT/public/v1`) once it listens, and stop it
+    on exit."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((LOOPBACK, 0))
+    sock.bind((host, 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         app, lifespan="off", log_level="warning", access_log=False, ws="none", loop="asyncio"
@@ -63,7 +65,7 @@ def serving(app: ASGIApp, *, start_timeout: float = 10.0) -> Iterator[str]:
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the loopback server did not start")
             time.sleep(0.01)
-        yield f"http://{LOOPBACK}:{port}{CONTRACT.base_path}"
+        yield f"http://{host}:{port}{CONTRACT.base_path}"
     finally:
         server.should_exit = True
         thread.join(10)

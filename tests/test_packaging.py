@@ -1,0 +1,180 @@
+"""Packaging: `pip install immoteur-contract` is the client (the facade, `report`, `spec-diff`)
+with httpx, the generated client, jsonschema and pyyaml only; the server and the suite come
+with the `[server]` and `[suite]` extras, and a command that needs a missing one says so. The
+generated client's version is the spec's `info.version`, and its build backend matches the uv
+the Makefile pins (no uv_build warning)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.specifiers import SpecifierSet
+
+from immoteur_contract.cli import main
+from immoteur_contract.server import reference_app, serving
+from immoteur_contract.spec import SPEC_PATH
+
+ROOT = Path(__file__).resolve().parent.parent
+# what only the kit's extras bring; the client must do without them
+KIT_ONLY = ("hypothesis", "pytest", "schemathesis", "starlette", "uvicorn")
+PROPERTY = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+TOKEN = "packaging-test-token"
+
+
+def _uv() -> str:
+    found = shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
+    if not Path(found).exists():
+        pytest.skip("uv is not installed (make install puts it in .tools/)")
+    return found
+
+
+def _run(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, capture_output=True, text=True, check=False, env=env, timeout=120)
+
+
+_IMPORTS_PROBE = f"""
+import sys
+import immoteur_contract
+immoteur_contract.IssueReports, immoteur_contract.DataReport
+from immoteur_contract.cli import main
+assert main(["report", "data", "--property", "{PROPERTY}", "--facet", "price", "--dry-run"]) == 0
+assert main(["spec-diff", {str(SPEC_PATH)!r}, {str(SPEC_PATH)!r}]) == 0
+print(sorted(m for m in sys.modules if m.partition(".")[0] in {KIT_ONLY!r}))
+"""
+
+
+def test_facade_report_and_spec_diff_import_nothing_of_the_kit() -> None:
+    done = _run(sys.executable, "-c", _IMPORTS_PROBE)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize(
+    ("command", "extra"),
+    [
+        pytest.param("mock", "server", id="mock-needs-server"),
+        pytest.param("run", "suite", id="run-needs-suite"),
+        pytest.param("mutants", "suite", id="mutants-needs-suite"),
+    ],
+)
+def test_command_without_its_extra_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str, extra: str
+) -> None:
+    real_version = importlib.metadata.version
+
+    def version(name: str) -> str:
+        if name in {"uvicorn", "hypothesis"}:
+            raise importlib.metadata.PackageNotFoundError(name)
+        return real_version(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    assert main([command]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"immoteur-contract {command} needs the [{extra}] extra (")
+    assert err.rstrip().endswith(f"pip install 'immoteur-contract[{extra}]'")
+
+
+def test_extras_keep_the_kit_out_of_the_package_itself() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = [re.split(r"[\[=<>~!; ]", dep)[0] for dep in project["dependencies"]]
+    assert not set(names) & set(KIT_ONLY)
+    extras = project["optional-dependencies"]
+    assert "uvicorn[standard]==0.54.0" in extras["server"]
+    assert "immoteur-contract[server]" in extras["suite"]
+
+
+# -- the wheel, installed alone ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new venv with the built wheels of immoteur-client and immoteur-contract, no extras,
+    at the versions uv.lock pins; yields its bin directory."""
+    uv, scratch = _uv(), tmp_path_factory.mktemp("wheel")
+    wheels, venv = scratch / "wheels", scratch / "venv"
+    for project in (ROOT / "generated_client", ROOT):
+        built = _run(uv, "build", "--wheel", "--out-dir", str(wheels), str(project))
+        assert built.returncode == 0, built.stderr
+        assert "warning" not in built.stderr.lower(), built.stderr
+    pins = _run(uv, "export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes",
+                "--no-emit-package", "immoteur-client", "--directory", str(ROOT))  # fmt: skip
+    assert pins.returncode == 0, pins.stderr
+    (scratch / "pins.txt").write_text(pins.stdout, encoding="utf-8")
+    made = _run(uv, "venv", "--quiet", "--python", sys.executable, str(venv))
+    assert made.returncode == 0, made.stderr
+    python = str(venv / "bin" / "python")
+    installed = _run(uv, "pip", "install", "--python", python, "--find-links", str(wheels),
+                     "--constraint", str(scratch / "pins.txt"), "immoteur-contract")  # fmt: skip
+    assert installed.returncode == 0, installed.stderr
+    return venv / "bin"
+
+
+def test_wheel_without_extras_holds_no_kit_package(fresh_venv: Path) -> None:
+    listed = _run(_uv(), "pip", "list", "--python", str(fresh_venv / "python"), "--format", "json")
+    names = {package["name"] for package in yaml.safe_load(listed.stdout)}
+    assert {"immoteur-contract", "immoteur-client", "httpx"} <= names
+    assert not names & set(KIT_ONLY)
+
+
+def test_wheel_without_extras_files_a_report(fresh_venv: Path) -> None:
+    app = reference_app(TOKEN)
+    env = {**os.environ, "IMMOTEUR_TOKEN": TOKEN}
+    with serving(app) as base_url:
+        done = _run(
+            str(fresh_venv / "immoteur-contract"), "report", "data", "--property", PROPERTY,
+            "--facet", "price", "--base-url", base_url, env=env,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (stored,) = app.store.list()
+    assert str(stored.report_id) in done.stdout
+
+
+def test_wheel_without_extras_says_mock_needs_the_server_extra(fresh_venv: Path) -> None:
+    done = _run(str(fresh_venv / "immoteur-contract"), "mock")
+    assert done.returncode == 2
+    assert done.stderr == (
+        "immoteur-contract mock needs the [server] extra (uvicorn not installed):"
+        " pip install 'immoteur-contract[server]'\n"
+    )
+
+
+# -- the generated client's version and build backend --------------------------------------------
+
+
+def test_generated_client_version_is_the_spec_version(tmp_path: Path) -> None:
+    loader = importlib.util.spec_from_file_location("check_client", ROOT / "tools/check_client.py")
+    assert loader is not None
+    assert loader.loader is not None
+    check_client = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(check_client)
+    document = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    committed = tomllib.loads((ROOT / "generated_client" / "pyproject.toml").read_text("utf-8"))
+    assert committed["project"]["version"] == document["info"]["version"]
+    document["info"]["version"] = "7.8.9"
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), "utf-8")
+    check_client.generate(spec, tmp_path / "client")  # as `make client` does
+    regenerated = tomllib.loads((tmp_path / "client" / "pyproject.toml").read_text("utf-8"))
+    assert regenerated["project"]["version"] == "7.8.9"
+
+
+def test_generated_client_build_backend_accepts_the_pinned_uv() -> None:
+    pinned = re.search(r"^UV_VERSION := (\S+)$", (ROOT / "Makefile").read_text(), re.M)
+    assert pinned is not None
+    client = tomllib.loads((ROOT / "generated_client" / "pyproject.toml").read_text("utf-8"))
+    (requirement,) = client["build-system"]["requires"]
+    name, _, versions = requirement.partition(">")
+    assert name == "uv_build"
+    assert pinned.group(1) in SpecifierSet(">" + versions)
