@@ -5,7 +5,7 @@ run does not adapt to the server. Requests go through the run's guarded transpor
 session adapter). Cases with a Content-Type other than application/json are not sent: the
 contract leaves that reaction open. Against a remote target without --allow-writes, requests
 the target would accept are not sent (the transport refuses them). Every check runs except
-ignored_auth, whose probes bypass the transport (test_3_auth_protocol.py covers it).
+ignored_auth, whose probes bypass the transport (test_1_auth_protocol.py covers it).
 """
 
 from __future__ import annotations

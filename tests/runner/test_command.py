@@ -166,7 +166,8 @@ def test_run_catches_the_faulty_server(runs: dict[str, Run], name: str) -> None:
     assert report["conforms"] is False
     assert report["failures"][0]["rule"] == DROPPED_RULES[name]
     assert report["first_failure_request"] is not None
-    assert report["first_failure_request"] <= 40  # the deterministic layer leads
+    # the leading phase (auth, acceptance, then one probe of every rule) comes first
+    assert report["first_failure_request"] <= 50
 
 
 def test_run_report_has_the_documented_keys(runs: dict[str, Run]) -> None:

@@ -177,6 +177,51 @@ response_fault(
 )(_crash_when(lambda body: isinstance(body, dict) and body.get("classifiedIds") == []))
 
 
+def _target_count(body: Any) -> int:
+    if not isinstance(body, dict):
+        return 0
+    arrays = (body.get("propertyIds"), body.get("classifiedIds"))
+    return sum(len(items) for items in arrays if isinstance(items, list))
+
+
+response_fault(
+    "more_than_20_targets_crash",
+    "a report with more than 20 targets gets 500 (one SQL row per target, a batch limit of 20)",
+    Witness(json=example("data", propertyIds=[example("data")["propertyIds"][0]] * 21)),
+)(_crash_when(lambda body: _target_count(body) > 20))
+
+
+def _other_with_null_action(body: Any) -> bool:
+    return (
+        isinstance(body, dict)
+        and body.get("issueKind") == "other"
+        and "clusteringAction" in body
+        and body["clusteringAction"] is None
+    )
+
+
+response_fault(
+    "other_null_clustering_action_crashes",
+    "an other report with clusteringAction null gets 500 (D3: null means absent, so it is valid)",
+    Witness(json=example("other", clusteringAction=None)),
+)(_crash_when(_other_with_null_action))
+
+_SMALL_BODY_LIMIT = 8 * 1024
+
+
+def _small_body_limit(request: Request, response: Response) -> Response:
+    if len(request.body) > _SMALL_BODY_LIMIT:
+        return Response.of_json(413, {"message": "Payload Too Large"})
+    return response
+
+
+response_fault(
+    "bodies_over_8_kib_refused",
+    "a body over 8 KiB gets 413 (a proxy limit), so a valid report with a long comment is refused",
+    Witness(json=example("data", comment="\U0001f3e0" * 4000)),
+)(_small_body_limit)
+
+
 # -- a body that is not JSON ------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from ..rules import CONTRACT, RULES, Check, Rule, RuleSet
+from ..rules import CONTRACT, RULES, Check, Rule, RuleSet, is_blank
 from ..server import ServerSettings, create_app
 from ..server.asgi import ASGIApp
 from .bodies import ABSENT, CLASSIFIED_ID, PROPERTY_ID, example
@@ -320,6 +320,52 @@ def _other_blank() -> RuleSet:
     return RULES.replacing("other-requires-comment", _other_comment(lambda s: False))
 
 
+def _made_of(blank: Callable[[str], bool]) -> Callable[[str], bool]:
+    """A blank check: every character of the string is `blank` (the empty string included)."""
+    return lambda text: all(blank(char) for char in text)
+
+
+@rule_fault(
+    "blank_check_unicode_white_space",
+    "blank means Unicode White_Space (Go's unicode.IsSpace, Rust, .NET), which lacks U+FEFF, so an "
+    "other comment of just U+FEFF is accepted",
+    _reject(example("other", comment="\ufeff")),
+)
+def _blank_white_space() -> RuleSet:
+    def white_space(char: str) -> bool:
+        return (is_blank(char) and char != "\ufeff") or char == "\x85"
+
+    return RULES.replacing("other-requires-comment", _other_comment(_made_of(white_space)))
+
+
+@rule_fault(
+    "blank_check_java_is_whitespace",
+    "blank means Java's Character.isWhitespace, which lacks the no-break spaces, so an other "
+    "comment of just U+00A0 is accepted",
+    _reject(example("other", comment="\u00a0")),
+)
+def _blank_java() -> RuleSet:
+    def java(char: str) -> bool:
+        return (
+            is_blank(char) and char not in "\u00a0\u2007\u202f\ufeff"
+        ) or char in "\x1c\x1d\x1e\x1f"
+
+    return RULES.replacing("other-requires-comment", _other_comment(_made_of(java)))
+
+
+@rule_fault(
+    "blank_check_without_line_separators",
+    "the blank class is written out by hand without U+2028 and U+2029, so an other comment of "
+    "just U+2028 is accepted",
+    _reject(example("other", comment="\u2028")),
+)
+def _blank_without_separators() -> RuleSet:
+    def blank(char: str) -> bool:
+        return is_blank(char) and char not in "\u2028\u2029"
+
+    return RULES.replacing("other-requires-comment", _other_comment(_made_of(blank)))
+
+
 # -- UUIDs ------------------------------------------------------------------------------------
 
 
@@ -419,6 +465,35 @@ def _classified_unchecked() -> RuleSet:
     return RULES.without("classified-ids-uuid")
 
 
+_CHECKED_ITEMS = 20
+
+
+def _first_items_only(rule_id: str, name: str, count: int) -> Check:
+    """The contract's check of `rule_id` on the first `count` items of array `name` only."""
+    contract = RULES[rule_id].check
+
+    def check(body: Body) -> Iterator[tuple[str, str]]:
+        value = body.get(name)
+        yield from contract({**body, name: value[:count]} if isinstance(value, list) else body)
+
+    return check
+
+
+@rule_fault(
+    "uuid_items_checked_up_to_20",
+    f"only the first {_CHECKED_ITEMS} items of propertyIds and classifiedIds are checked to be "
+    "UUIDs (a sample, or a loop with a bound)",
+    _reject(example("data", propertyIds=[PROPERTY_ID] * _CHECKED_ITEMS + ["not-a-uuid"])),
+)
+def _uuid_first_items() -> RuleSet:
+    return RULES.replacing(
+        "property-ids-uuid", _first_items_only("property-ids-uuid", "propertyIds", _CHECKED_ITEMS)
+    ).replacing(
+        "classified-ids-uuid",
+        _first_items_only("classified-ids-uuid", "classifiedIds", _CHECKED_ITEMS),
+    )
+
+
 # -- enums ------------------------------------------------------------------------------------
 
 
@@ -456,6 +531,17 @@ def _action_case() -> RuleSet:
 )
 def _unknown_facet() -> RuleSet:
     return RULES.without("issue-facets-enum")
+
+
+@rule_fault(
+    "issue_facets_first_item_only",
+    "only the first issueFacets item is checked against the documented facets",
+    _reject(example("data", issueFacets=[_FACET, "rent"])),
+)
+def _facets_first_item() -> RuleSet:
+    return RULES.replacing(
+        "issue-facets-enum", _first_items_only("issue-facets-enum", "issueFacets", 1)
+    )
 
 
 @rule_fault(
@@ -567,6 +653,39 @@ def _comment_null() -> RuleSet:
     return RULES.replacing("comment-string", _comment_string(nullable=True))
 
 
+def _null_passes_for(kind: str, rule_id: str, name: str) -> Check:
+    """The contract's check of `rule_id`, except that `name: null` passes for `kind` (a
+    per-kind validator that declares the field nullable)."""
+    contract = RULES[rule_id].check
+
+    def check(body: Body) -> Iterator[tuple[str, str]]:
+        if _kind(body) == kind and name in body and body[name] is None:
+            return
+        yield from contract(body)
+
+    return check
+
+
+@rule_fault(
+    "other_null_comment_accepted",
+    "an other report with comment null is accepted (its validator has nullable|string; D9)",
+    _reject(example("other", comment=None)),
+)
+def _other_comment_null() -> RuleSet:
+    return RULES.replacing("comment-string", _null_passes_for("other", "comment-string", "comment"))
+
+
+@rule_fault(
+    "other_null_classified_ids_accepted",
+    "an other report with classifiedIds null is accepted as if absent (D9: a type error)",
+    _reject(example("other", classifiedIds=None)),
+)
+def _other_classified_null() -> RuleSet:
+    return RULES.replacing(
+        "classified-ids-array", _null_passes_for("other", "classified-ids-array", "classifiedIds")
+    )
+
+
 @rule_fault(
     "empty_comment_rejected",
     'an empty comment "" is rejected, as Laravel\'s ConvertEmptyStringsToNull makes it null (D9)',
@@ -653,3 +772,48 @@ def _php_trim(value: Any) -> Any:
 )
 def _trimmed() -> RuleSet:
     return _seen_as(_php_trim)
+
+
+# -- scale: the contract documents no maxItems ------------------------------------------------
+
+
+def _targets_at_most(limit: int, *, per_array: bool) -> Rule:
+    """An extra rule: at most `limit` targets, in all or in each array."""
+
+    def check(body: Body) -> Iterator[tuple[str, str]]:
+        arrays = [
+            (name, body[name])
+            for name in ("propertyIds", "classifiedIds")
+            if isinstance(body.get(name), list)
+        ]
+        if per_array:
+            for name, items in arrays:
+                if len(items) > limit:
+                    yield name, f"The {name} field must not have more than {limit} items."
+        elif sum(len(items) for _, items in arrays) > limit:
+            yield "propertyIds", f"A report may name at most {limit} targets."
+
+    return Rule(
+        id="targets-max",
+        field="propertyIds",
+        statement=f"At most {limit} targets (not a rule of the contract).",
+        check=check,
+    )
+
+
+@rule_fault(
+    "more_than_10_targets_rejected",
+    "a report with more than 10 targets in all is rejected (a maxItems the page never states)",
+    _accept(example("data", propertyIds=[PROPERTY_ID] * 11)),
+)
+def _ten_targets() -> RuleSet:
+    return RuleSet((*RULES.rules, _targets_at_most(10, per_array=False)))
+
+
+@rule_fault(
+    "more_than_255_items_per_array_rejected",
+    "propertyIds or classifiedIds with more than 255 items is rejected (a one-byte count)",
+    _accept(example("data", classifiedIds=[CLASSIFIED_ID] * 256)),
+)
+def _many_items() -> RuleSet:
+    return RuleSet((*RULES.rules, _targets_at_most(255, per_array=True)))

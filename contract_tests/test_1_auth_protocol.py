@@ -14,7 +14,7 @@ from immoteur_contract.strategies import boundary_cases
 
 LAYER = "auth-protocol"
 SENDS = "one"
-pytestmark = pytest.mark.leading  # a few requests that catch whole classes of divergence
+_LEADS = pytest.mark.leading  # the first of each group: a few requests, whole classes caught
 
 # A body that would be valid, and one that would not: 401 comes before the body is looked at.
 _BODIES = {
@@ -23,15 +23,32 @@ _BODIES = {
 }
 
 
-@pytest.mark.parametrize("body_name", list(_BODIES))
+_AUTHORIZATIONS = {
+    "no-token": None,
+    "wrong-token": "Bearer wrong-token-0000",
+    "scheme-without-token": "Bearer",
+    "wrong-scheme": "bearer-scheme",
+    "no-scheme": "token-only",
+}
+# No token with either body (401 before the body is looked at), a wrong token with a valid one.
+_LEADING_AUTH = {
+    ("no-token", "valid-body"),
+    ("no-token", "invalid-body"),
+    ("wrong-token", "valid-body"),
+}
+
+
 @pytest.mark.parametrize(
-    "authorization",
+    ("authorization", "body_name"),
     [
-        pytest.param(None, id="no-token"),
-        pytest.param("Bearer wrong-token-0000", id="wrong-token"),
-        pytest.param("Bearer", id="scheme-without-token"),
-        pytest.param("bearer-scheme", id="wrong-scheme"),
-        pytest.param("token-only", id="no-scheme"),
+        pytest.param(
+            header,
+            body_name,
+            id=f"{name}-{body_name}",
+            marks=[_LEADS] if (name, body_name) in _LEADING_AUTH else [],
+        )
+        for name, header in _AUTHORIZATIONS.items()
+        for body_name in _BODIES
     ],
 )
 def test_bad_authorization_is_unauthenticated(
@@ -49,7 +66,7 @@ def test_bad_authorization_is_unauthenticated(
 @pytest.mark.parametrize(
     "content",
     [
-        pytest.param(b"{", id="truncated"),
+        pytest.param(b"{", id="truncated", marks=_LEADS),
         pytest.param(b"not json", id="text"),
         pytest.param(b"{'propertyIds': []}", id="single-quotes"),
         pytest.param(b"\xff\xfe", id="not-utf8"),
@@ -60,6 +77,6 @@ def test_body_that_is_not_json_is_rejected(api: Api, content: bytes) -> None:
     api.expect(expect_not_json_rejected, api.client.send("POST", content=content))
 
 
-@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("method", [pytest.param("GET", marks=_LEADS), "PUT", "PATCH", "DELETE"])
 def test_other_method_is_not_allowed(api: Api, method: str) -> None:
     api.expect(expect_method_not_allowed, api.client.send(method))
