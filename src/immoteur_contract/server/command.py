@@ -17,6 +17,8 @@ import logging
 import os
 import secrets
 import signal
+import socket
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -27,12 +29,17 @@ import uvicorn
 from ..rules import CONTRACT
 from .access_log import AccessLogMiddleware
 from .app import create_app
+from .asgi import ASGIApp
 from .inspection import REPORTS_PATH
+from .limits import ConnectionLimits
+from .listener import add_connection_options, bind_listener, connection_limits
+from .protocol import guarded_protocol
 from .serving import is_loopback_host
 from .settings import ServerSettings
 from .store import MemoryStore, ReportStore, SqliteStore
+from .workers import run_workers
 
-__all__ = ["TOKEN_ENV", "add_arguments", "run"]
+__all__ = ["TOKEN_ENV", "add_arguments", "run", "uvicorn_config"]
 
 TOKEN_ENV = "IMMOTEUR_MOCK_TOKEN"
 
@@ -96,24 +103,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=["debug", "info", "warning", "error"],
         help="info (default) logs one line per request; warning silences them",
     )
+    add_connection_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Start the server and serve until interrupted; 0 on a clean stop, 2 on bad options."""
-    if not (is_loopback_host(args.host) or args.public):
-        print(
-            f"refusing to bind {args.host}: not a loopback address; the /_mock/ inspection API"
-            " has no authentication. Add --public if you mean it.",
-            file=sys.stderr,
-        )
+    """Start the server and serve until interrupted; 0 on a clean stop, 2 on bad options.
+
+    Every start-up check (options, token, store, the port) runs before anything is printed, so
+    a mistake gets one line on stderr and exit 2, and a token is never printed for a server that
+    did not start.
+    """
+    problem = _option_problem(args)
+    if problem is not None:
+        print(problem, file=sys.stderr)
         return 2
-    token = args.token or os.environ.get(TOKEN_ENV)
-    generated = not token
-    if not token:
-        token = secrets.token_urlsafe(32)
+    token, source = _chosen_token(args)
     try:
         settings = ServerSettings(
-            token=token,
+            token=token or secrets.token_urlsafe(32),
             accept_any_token=args.accept_any_token,
             latency=args.latency,
             latency_range=tuple(args.latency_range) if args.latency_range else None,
@@ -121,52 +128,120 @@ def run(args: argparse.Namespace) -> int:
             fail_rate=args.fail_rate,
             seed=args.seed,
         )
+        limits = connection_limits(args)
     except ValueError as error:
-        print(f"invalid option: {error}", file=sys.stderr)
+        print(f"invalid option{source}: {error}", file=sys.stderr)
         return 2
-    if generated:
-        print(f"Generated token (shown once; set {TOKEN_ENV} to choose one): {token}", flush=True)
+    try:
+        if args.store:
+            SqliteStore(args.store).close()  # fails now, not in every worker
+        listener = bind_listener(args.host, args.port)
+    except (OSError, sqlite3.Error) as error:
+        print(f"cannot start: {_one_line(error)}", file=sys.stderr)
+        return 2
+    if token is None:
+        print(
+            f"Generated token (shown once; set {TOKEN_ENV} to choose one): {settings.token}",
+            flush=True,
+        )
     _cheap_log_records()
     logging.basicConfig(
         level=getattr(logging, str(args.log_level).upper()),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    store: ReportStore = SqliteStore(args.store) if args.store else MemoryStore()
-    app = AccessLogMiddleware(create_app(settings, store=store))
-    config = uvicorn.Config(
-        app,
-        host=args.host,
-        port=args.port,
-        loop="uvloop" if _installed("uvloop") else "asyncio",
-        http="httptools" if _installed("httptools") else "h11",
-        lifespan="off",
-        access_log=False,
-        log_config=None,
-        server_header=False,
-        proxy_headers=False,
-    )
     base = f"http://{args.host}:{args.port}"
     _logger.info(
-        "reference server: POST %s%s; inspection: %s%s; store: %s",
+        "reference server: POST %s%s; inspection: %s%s; store: %s; workers: %d",
         base,
         CONTRACT.endpoint_path,
         base,
         REPORTS_PATH,
         args.store or "memory",
+        args.workers,
     )
+
+    def serve_one() -> None:
+        _serve(settings, limits, args, listener)
+
+    status = 0
+    try:
+        if args.workers == 1:
+            serve_one()
+        else:
+            status = run_workers(serve_one, args.workers)
+    finally:
+        listener.close()
+    _logger.info("reference server stopped")
+    return status
+
+
+def _option_problem(args: argparse.Namespace) -> str | None:
+    """The one-line complaint about options that cannot work together, or None."""
+    if not (is_loopback_host(args.host) or args.public):
+        return (
+            f"refusing to bind {args.host}: not a loopback address; the /_mock/ inspection API"
+            " has no authentication. Add --public if you mean it."
+        )
+    if args.workers < 1:
+        return "invalid option: --workers must be >= 1"
+    if args.workers > 1 and not args.store:
+        return (
+            "invalid option: --workers above 1 needs --store PATH (the workers share reports"
+            " through that SQLite file; the in-memory store lives in one process)"
+        )
+    return None
+
+
+def _chosen_token(args: argparse.Namespace) -> tuple[str | None, str]:
+    """The token given (None: generate one) and where it came from, for error messages."""
+    if args.token is not None:
+        return args.token, " --token"
+    if TOKEN_ENV in os.environ:
+        return os.environ[TOKEN_ENV], f" {TOKEN_ENV}"
+    return None, ""
+
+
+def _serve(
+    settings: ServerSettings,
+    limits: ConnectionLimits,
+    args: argparse.Namespace,
+    listener: socket.socket,
+) -> None:
+    """Serve on `listener` in this process until stopped, with its own store connection."""
+    store: ReportStore = SqliteStore(args.store) if args.store else MemoryStore()
+    app = AccessLogMiddleware(create_app(settings, store=store))
+    config = uvicorn_config(app, limits)
     _settle_garbage_collector()
     stop_signals = _stop_on_signals()
     try:
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[listener])
     except (_StoppedError, KeyboardInterrupt):
         pass  # uvicorn shut down gracefully, then re-raised the signal it caught
     finally:
         stop_signals()
         if isinstance(store, SqliteStore):
             store.close()
-    _logger.info("reference server stopped")
-    return 0
+
+
+def uvicorn_config(app: ASGIApp, limits: ConnectionLimits) -> uvicorn.Config:
+    """The uvicorn configuration of the mock command for `app` (also used by the benchmark's
+    bare ASGI app, so that both run on exactly the same stack)."""
+    return uvicorn.Config(
+        app,
+        loop="uvloop" if _installed("uvloop") else "asyncio",
+        http=guarded_protocol(limits),
+        ws="none",
+        lifespan="off",
+        access_log=False,
+        log_config=None,
+        server_header=False,
+        proxy_headers=False,
+    )
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())
 
 
 class _StoppedError(Exception):

