@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     token, source = _chosen_token(args)
     try:
         settings = ServerSettings(
-            token=token or secrets.token_urlsafe(32),
+            token=secrets.token_urlsafe(32) if token is None else token,
             accept_any_token=args.accept_any_token,
             latency=args.latency,
             latency_range=tuple(args.latency_range) if args.latency_range else None,

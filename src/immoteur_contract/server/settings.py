@@ -44,7 +44,7 @@ class ServerSettings:
     def __post_init__(self) -> None:
         """Refuse settings that cannot mean anything, so a typo fails at start-up."""
         if not self.token and not self.accept_any_token:
-            raise ValueError("a token is required (or accept_any_token)")
+            raise ValueError("the token is empty: a token is required (or accept_any_token)")
         if self.token and (reason := unusable_token_reason(self.token)) is not None:
             raise ValueError(f"{reason}: no request could ever authenticate")
         if self.max_body_bytes < 0:
