@@ -1,9 +1,17 @@
-"""Throughput of the reference server against Stoplight Prism 5, side by side in one run.
+"""Throughput of the reference server against its ceiling, Prism, and itself with more workers.
 
-Both serve the same contract on loopback and get the same load: wrk (Debian's), POSTing the spec's
-first request example with a Bearer token, same threads, connections and duration, three rounds
-each, alternating (reference, Prism, reference, ...), each after a short warm-up. Printed: every
-round's requests per second, the medians, and the ratio reference / Prism (target: >= 3).
+Every target gets the same load on loopback in one run: wrk (Debian's), POSTing the spec's first
+request example with a Bearer token, same threads, connections and duration, three rounds each,
+alternating (bare, reference, prism, store-1, store-2, bare, ...), each after a short warm-up:
+
+- bare: bench/bare_asgi.py, an ASGI app answering a constant 201, on the mock's exact stack
+  (uvicorn + uvloop + httptools behind the connection guard): the ceiling of any app there;
+- reference: `immoteur-contract mock` (memory store, one worker);
+- prism: Stoplight Prism 5 on the same spec;
+- store-1 / store-2: the mock with --store (SQLite, shared) and --workers 1 / 2.
+
+Printed: every round's requests per second, the medians, and three ratios with their targets:
+reference / bare (>= 0.5), reference / prism (>= 3), store-2 / store-1 (>= 1.6 on 2 cores).
 
     uv run --frozen --no-sync python bench/server_throughput.py [--duration 8] [--connections 50]
 
@@ -41,7 +49,11 @@ PRISM_DIR = ROOT / "bench" / "prism"
 PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"
 SPEC = ROOT / "openapi.yaml"
 LOOPBACK = "127.0.0.1"
-TARGET_RATIO = 3.0
+TARGETS = (
+    ("reference", "bare", 0.5, "of the bare-ASGI ceiling"),
+    ("reference", "prism", 3.0, "of Prism"),
+    ("store-2", "store-1", 1.6, "two workers over one (SQLite store)"),
+)
 
 LUA = """
 wrk.method = "POST"
@@ -196,23 +208,35 @@ def main() -> int:
     token = secrets.token_urlsafe(24)
     body = json.dumps(_example_body(), separators=(",", ":"))
     env = {"BENCH_TOKEN": token, "BENCH_BODY": body, "IMMOTEUR_MOCK_TOKEN": token}
+    scratch_dir = tempfile.TemporaryDirectory()
+    store = Path(scratch_dir.name) / "reports.db"
+    mock = [
+        sys.executable,
+        *("-m", "immoteur_contract.cli", "mock"),
+        *(("--log-level", "warning") if quiet else ()),
+    ]
     targets = [
         Target(
-            "reference",
-            [
-                sys.executable,
-                *("-m", "immoteur_contract.cli", "mock"),
-                *(("--log-level", "warning") if quiet else ()),
-                "--port",
-            ],
+            "bare",
+            [sys.executable, str(ROOT / "bench" / "bare_asgi.py")],
             CONTRACT.endpoint_path,
             ROOT,
         ),
+        Target("reference", [*mock, "--port"], CONTRACT.endpoint_path, ROOT),
         Target(
             "prism",
             [str(prism), "mock", str(SPEC), *(("-v", "silent") if quiet else ()), "-p"],
             CONTRACT.issues_path,
             PRISM_DIR,
+        ),
+        *(
+            Target(
+                f"store-{workers}",
+                [*mock, "--store", str(store), "--workers", str(workers), "--port"],
+                CONTRACT.endpoint_path,
+                ROOT,
+            )
+            for workers in (1, 2)
         ),
     ]
     rates: dict[str, list[float]] = {target.name: [] for target in targets}
@@ -232,13 +256,14 @@ def main() -> int:
                     raise SystemExit(f"{target.name}: {errors} responses were not 2xx")
                 rates[target.name].append(rate)
                 print(f"  round {round_number} {target.name:<9} {rate:>10,.0f} req/s")
-    reference = statistics.median(rates["reference"])
-    baseline = statistics.median(rates["prism"])
-    ratio = reference / baseline
-    print(f"median reference {reference:>10,.0f} req/s")
-    print(f"median prism     {baseline:>10,.0f} req/s")
-    verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
-    print(f"ratio reference/prism {ratio:.2f}x (target >= {TARGET_RATIO:.0f}x: {verdict})")
+    scratch_dir.cleanup()
+    medians = {name: statistics.median(values) for name, values in rates.items()}
+    for name, median in medians.items():
+        print(f"median {name:<9} {median:>10,.0f} req/s")
+    for name, baseline, target, meaning in TARGETS:
+        ratio = medians[name] / medians[baseline]
+        verdict = "met" if ratio >= target else "NOT met"
+        print(f"ratio {name}/{baseline} {ratio:.2f}x, {meaning} (target >= {target}x: {verdict})")
     return 0
 
 

@@ -290,9 +290,9 @@ def test_two_workers_share_one_store_without_loss_or_duplicates(tmp_path: Path) 
 def _closed_by_server_until(sockets: list[socket.socket], deadline: float) -> int:
     """Read every socket until the server closes it or `deadline` passes; how many are open."""
     with selectors.DefaultSelector() as selector:
-        for sock in sockets:
-            sock.setblocking(False)
-            selector.register(sock, selectors.EVENT_READ, data=sock)
+        for each in sockets:
+            each.setblocking(False)
+            selector.register(each, selectors.EVENT_READ, data=each)
         remaining = len(sockets)
         while remaining and time.monotonic() < deadline:
             for key, _ in selector.select(timeout=0.1):

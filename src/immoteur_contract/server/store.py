@@ -1,8 +1,9 @@
 """Where accepted reports go: an in-memory store (default) or a SQLite file that survives restarts.
 
 A store holds `StoredReport`s in acceptance order. `SqliteStore` commits each insert on its own,
-with the report id as primary key, so a report acknowledged with 201 is on disk before the answer
-is sent and a restart neither loses nor duplicates it.
+with the report id as primary key, so a report acknowledged with 201 is in the file before the
+answer is sent and a restart, or a kill -9 of any process using the file, neither loses nor
+duplicates it.
 """
 
 from __future__ import annotations
@@ -103,7 +104,11 @@ class SqliteStore:
     """Reports in a SQLite file: one committed transaction per insert, id as primary key.
 
     The connection is shared by the server's threads behind a lock; writes are synchronous on
-    purpose (a mock favours "acknowledged means stored" over throughput).
+    purpose (a mock favours "acknowledged means stored" over throughput). WAL with
+    synchronous=NORMAL: a commit is in the WAL file before `add` returns, which survives the
+    crash of any process (the workers of `--workers` each open their own connection); only an
+    operating-system crash or power cut can lose the last commits. FULL would fsync every
+    report (about 145 reports per second on this project's machine instead of thousands).
     """
 
     def __init__(self, path: str | Path) -> None:
