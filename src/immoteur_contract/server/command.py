@@ -27,7 +27,7 @@ from types import FrameType
 import uvicorn
 
 from ..rules import CONTRACT
-from .access_log import AccessLogMiddleware
+from .access_log import ACCESS_LOGGER, AccessLogMiddleware
 from .app import create_app
 from .asgi import ASGIApp
 from .inspection import REPORTS_PATH
@@ -210,7 +210,9 @@ def _serve(
 ) -> None:
     """Serve on `listener` in this process until stopped, with its own store connection."""
     store: ReportStore = SqliteStore(args.store) if args.store else MemoryStore()
-    app = AccessLogMiddleware(create_app(settings, store=store))
+    app: ASGIApp = create_app(settings, store=store)
+    if ACCESS_LOGGER.isEnabledFor(logging.INFO):  # else the wrapper only costs a call
+        app = AccessLogMiddleware(app)
     config = uvicorn_config(app, limits)
     _settle_garbage_collector()
     stop_signals = _stop_on_signals()
