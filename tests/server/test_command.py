@@ -166,7 +166,7 @@ def test_mock_command_reports_a_busy_port_in_one_line_before_printing_a_token(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1
-    assert f"127.0.0.1:{port}" in captured.err
+    assert captured.err == f"cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
 @pytest.mark.parametrize(
@@ -176,6 +176,8 @@ def test_mock_command_reports_a_busy_port_in_one_line_before_printing_a_token(
         pytest.param(["--workers", "0"], "--workers", id="no-worker"),
         pytest.param(["--header-timeout", "0"], "header_timeout", id="zero-timeout"),
         pytest.param(["--max-url-bytes", "99999"], "max_url_bytes", id="url-above-header-limit"),
+        pytest.param(["--store", "/nonexistent/dir/r.db"], "/nonexistent/dir/r.db", id="bad-store"),
+        pytest.param(["--fail-rate", "2"], "invalid option: fail_rate", id="bad-fault-option"),
     ],
 )
 def test_mock_command_refuses_meaningless_connection_options(

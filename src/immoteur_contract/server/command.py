@@ -30,6 +30,7 @@ from ..rules import CONTRACT
 from .access_log import ACCESS_LOGGER, AccessLogMiddleware
 from .app import create_app
 from .asgi import ASGIApp
+from .auth import unusable_token_reason
 from .inspection import REPORTS_PATH
 from .limits import ConnectionLimits
 from .listener import add_connection_options, bind_listener, connection_limits
@@ -118,6 +119,10 @@ def run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 2
     token, source = _chosen_token(args)
+    reason = None if token is None else unusable_token_reason(token)
+    if reason is not None:
+        print(f"invalid token from {source}: {reason}", file=sys.stderr)
+        return 2
     try:
         settings = ServerSettings(
             token=secrets.token_urlsafe(32) if token is None else token,
@@ -130,14 +135,18 @@ def run(args: argparse.Namespace) -> int:
         )
         limits = connection_limits(args)
     except ValueError as error:
-        print(f"invalid option{source}: {error}", file=sys.stderr)
+        print(f"invalid option: {error}", file=sys.stderr)
         return 2
     try:
         if args.store:
             SqliteStore(args.store).close()  # fails now, not in every worker
-        listener = bind_listener(args.host, args.port)
     except (OSError, sqlite3.Error) as error:
-        print(f"cannot start: {_one_line(error)}", file=sys.stderr)
+        print(f"cannot open the store {args.store}: {_one_line(error)}", file=sys.stderr)
+        return 2
+    try:
+        listener = bind_listener(args.host, args.port)
+    except OSError as error:
+        print(f"cannot listen on {_one_line(error)}", file=sys.stderr)
         return 2
     if token is None:
         print(
@@ -196,9 +205,9 @@ def _option_problem(args: argparse.Namespace) -> str | None:
 def _chosen_token(args: argparse.Namespace) -> tuple[str | None, str]:
     """The token given (None: generate one) and where it came from, for error messages."""
     if args.token is not None:
-        return args.token, " --token"
+        return args.token, "--token"
     if TOKEN_ENV in os.environ:
-        return os.environ[TOKEN_ENV], f" {TOKEN_ENV}"
+        return os.environ[TOKEN_ENV], TOKEN_ENV
     return None, ""
 
 
