@@ -159,7 +159,7 @@ def test_oversized_head_is_refused_fast_while_a_normal_client_is_served(
     assert _status(response) == status
     assert refused_after < 1.0
     assert {status for status, _ in answers} == {201}
-    assert max(seconds for _, seconds in answers) < 0.5
+    assert max(seconds for _, seconds in answers) < 1.0  # unbounded: an 80 MB URL stalled 4 s
 
 
 def test_garbage_after_a_valid_request_gets_the_201_first_and_stores_only_that(
