@@ -1,9 +1,19 @@
-"""Throughput of the reference server against Stoplight Prism 5, side by side in one run.
+"""Throughput of the reference server against its ceiling, Prism, and itself with more workers.
 
-Both serve the same contract on loopback and get the same load: wrk (Debian's), POSTing the spec's
-first request example with a Bearer token, same threads, connections and duration, three rounds
-each, alternating (reference, Prism, reference, ...), each after a short warm-up. Printed: every
-round's requests per second, the medians, and the ratio reference / Prism (target: >= 3).
+Every target gets the same load on loopback in one run: wrk (Debian's), POSTing the spec's first
+request example with a Bearer token, same threads, connections and duration, three rounds each,
+alternating (bare, reference, prism, store-1, store-2, bare, ...), each after a short warm-up:
+
+- bare: bench/bare_asgi.py, an ASGI app answering a constant 201, on the mock's exact stack
+  (uvicorn + uvloop + httptools behind the connection guard): the ceiling of any app there;
+- reference: `immoteur-contract mock` (memory store, one worker);
+- prism: Stoplight Prism 5 on the same spec;
+- store-1 / store-2: the mock with --store (SQLite, shared) and --workers 1 / 2.
+
+Printed: every round's requests per second and server CPU microseconds per request (the
+process and its children, from /proc: steadier than rates on a shared machine), the medians, and
+three ratios with their targets:
+reference / bare (>= 0.5), reference / prism (>= 3), store-2 / store-1 (>= 1.6 on 2 cores).
 
     uv run --frozen --no-sync python bench/server_throughput.py [--duration 8] [--connections 50]
 
@@ -41,7 +51,11 @@ PRISM_DIR = ROOT / "bench" / "prism"
 PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"
 SPEC = ROOT / "openapi.yaml"
 LOOPBACK = "127.0.0.1"
-TARGET_RATIO = 3.0
+TARGETS = (
+    ("reference", "bare", 0.5, "of the bare-ASGI ceiling"),
+    ("reference", "prism", 3.0, "of Prism"),
+    ("store-2", "store-1", 1.6, "two workers over one (SQLite store)"),
+)
 
 LUA = """
 wrk.method = "POST"
@@ -109,8 +123,11 @@ def _post_once(url: str, body: bytes, token: str) -> int:
 
 
 @contextmanager
-def running(target: Target, port: int, env: Mapping[str, str], body: bytes) -> Iterator[str]:
-    """Start `target`, wait until it answers the body with 201, yield its URL, stop it."""
+def running(
+    target: Target, port: int, env: Mapping[str, str], body: bytes
+) -> Iterator[tuple[str, int]]:
+    """Start `target`, wait until it answers the body with 201, yield its URL and process id,
+    stop it."""
     process = subprocess.Popen(
         [*target.command, str(port)],
         cwd=target.cwd,
@@ -134,7 +151,7 @@ def running(target: Target, port: int, env: Mapping[str, str], body: bytes) -> I
             if status or time.monotonic() > deadline:
                 raise RuntimeError(f"{target.name} answered {status or 'nothing'}, not 201")
             time.sleep(0.2)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         try:
@@ -144,10 +161,34 @@ def running(target: Target, port: int, env: Mapping[str, str], body: bytes) -> I
             process.wait()
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by process `pid` and its descendants alive now."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        process = int(stat.parent.name)
+        parents[process] = int(fields[1])
+        used[process] = (int(fields[11]) + int(fields[12])) / tick
+
+    def descends(process: int) -> bool:
+        while process > 1:
+            if process == pid:
+                return True
+            process = parents.get(process, 0)
+        return False
+
+    return sum(seconds for process, seconds in used.items() if descends(process))
+
+
 def run_wrk(
     wrk: str, url: str, script: Path, env: Mapping[str, str], args: argparse.Namespace, seconds: int
-) -> tuple[float, int]:
-    """(requests per second, non-2xx responses) of one wrk run."""
+) -> tuple[float, int, int]:
+    """(requests per second, non-2xx responses, requests) of one wrk run."""
     result = subprocess.run(
         [
             wrk,
@@ -170,7 +211,12 @@ def run_wrk(
     socket_errors = re.search(r"Socket errors:.*", result.stdout)
     if socket_errors:
         print(f"    ({socket_errors.group(0).strip()})")
-    return float(rate.group(1)), int(errors.group(1)) if errors else 0
+    count = re.search(r"(\d+) requests in", result.stdout)
+    return (
+        float(rate.group(1)),
+        int(errors.group(1)) if errors else 0,
+        int(count.group(1)) if count else 0,
+    )
 
 
 def main() -> int:
@@ -196,26 +242,39 @@ def main() -> int:
     token = secrets.token_urlsafe(24)
     body = json.dumps(_example_body(), separators=(",", ":"))
     env = {"BENCH_TOKEN": token, "BENCH_BODY": body, "IMMOTEUR_MOCK_TOKEN": token}
+    scratch_dir = tempfile.TemporaryDirectory()
+    store = Path(scratch_dir.name) / "reports.db"
+    mock = [
+        sys.executable,
+        *("-m", "immoteur_contract.cli", "mock"),
+        *(("--log-level", "warning") if quiet else ()),
+    ]
     targets = [
         Target(
-            "reference",
-            [
-                sys.executable,
-                *("-m", "immoteur_contract.cli", "mock"),
-                *(("--log-level", "warning") if quiet else ()),
-                "--port",
-            ],
+            "bare",
+            [sys.executable, str(ROOT / "bench" / "bare_asgi.py")],
             CONTRACT.endpoint_path,
             ROOT,
         ),
+        Target("reference", [*mock, "--port"], CONTRACT.endpoint_path, ROOT),
         Target(
             "prism",
             [str(prism), "mock", str(SPEC), *(("-v", "silent") if quiet else ()), "-p"],
             CONTRACT.issues_path,
             PRISM_DIR,
         ),
+        *(
+            Target(
+                f"store-{workers}",
+                [*mock, "--store", str(store), "--workers", str(workers), "--port"],
+                CONTRACT.endpoint_path,
+                ROOT,
+            )
+            for workers in (1, 2)
+        ),
     ]
     rates: dict[str, list[float]] = {target.name: [] for target in targets}
+    costs: dict[str, list[float]] = {target.name: [] for target in targets}
     print(
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, {args.rounds} rounds,"
         f" {os.cpu_count()} CPUs, per-request logging {args.logging}; body: {body}"
@@ -225,20 +284,33 @@ def main() -> int:
         script.write_text(LUA, encoding="utf-8")
         for round_number in range(1, args.rounds + 1):
             for target in targets:
-                with running(target, free_port(), env, body.encode()) as url:
+                with running(target, free_port(), env, body.encode()) as (url, pid):
                     run_wrk(wrk, url, script, env, args, args.warmup)
-                    rate, errors = run_wrk(wrk, url, script, env, args, args.duration)
+                    cpu_before = cpu_seconds(pid)
+                    rate, errors, count = run_wrk(wrk, url, script, env, args, args.duration)
+                    cost = (cpu_seconds(pid) - cpu_before) / max(count, 1) * 1e6
                 if errors:
                     raise SystemExit(f"{target.name}: {errors} responses were not 2xx")
                 rates[target.name].append(rate)
-                print(f"  round {round_number} {target.name:<9} {rate:>10,.0f} req/s")
-    reference = statistics.median(rates["reference"])
-    baseline = statistics.median(rates["prism"])
-    ratio = reference / baseline
-    print(f"median reference {reference:>10,.0f} req/s")
-    print(f"median prism     {baseline:>10,.0f} req/s")
-    verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
-    print(f"ratio reference/prism {ratio:.2f}x (target >= {TARGET_RATIO:.0f}x: {verdict})")
+                costs[target.name].append(cost)
+                print(
+                    f"  round {round_number} {target.name:<9} {rate:>10,.0f} req/s"
+                    f" {cost:>8,.1f} CPU us/request"
+                )
+    scratch_dir.cleanup()
+    medians = {name: statistics.median(values) for name, values in rates.items()}
+    cpu = {name: statistics.median(values) for name, values in costs.items()}
+    for name, median in medians.items():
+        print(f"median {name:<9} {median:>10,.0f} req/s {cpu[name]:>8,.1f} CPU us/request")
+    for name, baseline, goal, meaning in TARGETS:
+        ratio = medians[name] / medians[baseline]
+        verdict = "met" if ratio >= goal else "NOT met"
+        print(f"ratio {name}/{baseline} {ratio:.2f}x, {meaning} (target >= {goal}x: {verdict})")
+    # CPU time per request does not depend on what else the machine runs: the steadier view
+    print(
+        f"CPU per request, bare/reference: {cpu['bare'] / cpu['reference']:.2f}x"
+        f" (the ceiling's share of the reference server's cost; target >= 0.5x)"
+    )
     return 0
 
 

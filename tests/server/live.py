@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import select
 import subprocess
 import sys
@@ -59,9 +60,12 @@ class MockProcess:
 
 
 @contextmanager
-def mock_process(args: Sequence[str], env: Mapping[str, str]) -> Iterator[MockProcess]:
+def mock_process(
+    args: Sequence[str], env: Mapping[str, str], *, max_open_files: int | None = None
+) -> Iterator[MockProcess]:
     """`python -m immoteur_contract.cli mock --port <free> *args` with exactly `env` added to a
-    copy of this process's environment (IMMOTEUR_MOCK_TOKEN removed unless given)."""
+    copy of this process's environment (IMMOTEUR_MOCK_TOKEN removed unless given), its
+    descriptor limit (RLIMIT_NOFILE) lowered to `max_open_files` when given."""
     port = free_port()
     full_env = {k: v for k, v in os.environ.items() if k != "IMMOTEUR_MOCK_TOKEN"} | dict(env)
     full_env["PYTHONUNBUFFERED"] = "1"
@@ -72,6 +76,7 @@ def mock_process(args: Sequence[str], env: Mapping[str, str]) -> Iterator[MockPr
         stderr=subprocess.PIPE,
         text=True,
         env=full_env,
+        preexec_fn=None if max_open_files is None else lambda: _limit_files(max_open_files),
     )
     mock = MockProcess(process, f"http://{LOOPBACK}:{port}")
     try:
@@ -80,3 +85,8 @@ def mock_process(args: Sequence[str], env: Mapping[str, str]) -> Iterator[MockPr
         if process.poll() is None:
             process.kill()
             process.communicate(timeout=30)
+
+
+def _limit_files(count: int) -> None:
+    """In the child before exec: at most `count` open descriptors (soft and hard)."""
+    resource.setrlimit(resource.RLIMIT_NOFILE, (count, count))

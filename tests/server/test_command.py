@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 
 import httpx
@@ -13,7 +14,7 @@ from immoteur_contract.rules import CONTRACT
 from immoteur_contract.server.serving import is_loopback_host
 
 from .conftest import valid_body
-from .live import mock_process
+from .live import free_port, mock_process
 
 ENV_TOKEN = "env-token-that-must-not-leak-4f1e9"
 LOG_LINE = re.compile(r"\b(GET|POST|DELETE|PUT) (\S+) (\d{3}) \d+\.\d\dms$", re.MULTILINE)
@@ -116,3 +117,73 @@ def test_mock_command_help_recommends_the_environment_variable(
     with pytest.raises(SystemExit):
         main(["mock", "--help"])
     assert "IMMOTEUR_MOCK_TOKEN" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("token", "reason"),
+    [
+        pytest.param("my token", "whitespace", id="inner-space"),
+        pytest.param(" leading-space", "whitespace", id="leading-space"),
+        pytest.param("trailing\t", "whitespace", id="trailing-tab"),
+        pytest.param("no\u00a0break", "whitespace", id="no-break-space"),
+        pytest.param("bell\x07", "control character", id="control-character"),
+        pytest.param("", "empty", id="empty"),
+    ],
+)
+@pytest.mark.parametrize("source", ["--token", "IMMOTEUR_MOCK_TOKEN"])
+def test_mock_command_refuses_a_token_that_can_never_authenticate(
+    token: str,
+    reason: str,
+    source: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("IMMOTEUR_MOCK_TOKEN", raising=False)
+    args = ["mock", "--port", str(free_port())]
+    if source == "--token":
+        args += ["--token", token]
+    else:
+        monkeypatch.setenv("IMMOTEUR_MOCK_TOKEN", token)
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert reason in captured.err
+    assert source in captured.err
+    if token.strip():
+        assert token.strip() not in captured.err
+
+
+def test_mock_command_reports_a_busy_port_in_one_line_before_printing_a_token(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("IMMOTEUR_MOCK_TOKEN", raising=False)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["mock", "--port", str(port)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    prefix = "immoteur-contract mock: error:"
+    assert captured.err == f"{prefix} cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+@pytest.mark.parametrize(
+    ("options", "complaint"),
+    [
+        pytest.param(["--workers", "2"], "--store", id="workers-without-store"),
+        pytest.param(["--workers", "0"], "--workers", id="no-worker"),
+        pytest.param(["--header-timeout", "0"], "header_timeout", id="zero-timeout"),
+        pytest.param(["--max-url-bytes", "99999"], "max_url_bytes", id="url-above-header-limit"),
+        pytest.param(["--fail-rate", "2"], "invalid option: fail_rate", id="bad-fault-option"),
+    ],
+)
+def test_mock_command_refuses_meaningless_connection_options(
+    options: list[str], complaint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["mock", "--port", str(free_port()), "--token", "t", *options]) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err.count("\n")) == ("", 1)
+    assert complaint in captured.err

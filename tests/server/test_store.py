@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -94,3 +95,33 @@ def test_sqlite_store_repr_names_the_file_only(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "r.sqlite3")
     assert repr(store) == f"SqliteStore({str(tmp_path / 'r.sqlite3')!r})"
     store.close()
+
+
+RECEIVED_TEXT = (
+    '{\n  "propertyIds": ["3c90c3cc-0d44-4b50-8888-8dd25736052a"],\n  "issueKind": "data",'
+    ' "issueFacets": ["price"],\n  "comment": "first", "comment": "\\u00e9 \\ud800 \u00e9 1e2"}'
+)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+async def test_store_keeps_the_received_text_and_gives_back_the_same_body(
+    kind: str, tmp_path: Path
+) -> None:
+    store = MemoryStore() if kind == "memory" else SqliteStore(tmp_path / "reports.sqlite3")
+    app = create_app(ServerSettings(token=TOKEN), store=store)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        created = await client.post(
+            CONTRACT.endpoint_path,
+            content=RECEIVED_TEXT.encode(),
+            headers=AUTH | {"Content-Type": "application/json"},
+        )
+        assert created.status_code == 201
+        listed = await client.get(f"/_mock/reports/{created.json()['reportId']}")
+    stored = store.get(created.json()["reportId"])
+    assert stored is not None
+    expected = json.loads(RECEIVED_TEXT)  # whitespace gone, escapes decoded, last key wins
+    assert expected["comment"] == "\u00e9 \ud800 \u00e9 1e2"
+    assert stored.body == expected
+    assert listed.json()["body"] == expected

@@ -93,7 +93,8 @@ class _Contract:
                 await BODY_TOO_LARGE.send(send)
                 return
         try:
-            body = decode_json(await read_body(receive, self._limit))
+            raw = await read_body(receive, self._limit)
+            body = decode_json(raw)
         except BodyTooLargeError:
             await BODY_TOO_LARGE.send(send)
             return
@@ -108,7 +109,8 @@ class _Contract:
             return
         report_id = new_report_id()
         created_at = self._clock.now()
-        self._store.add(StoredReport(report_id=report_id, created_at=created_at, body=body))
+        text = raw.decode("utf-8")  # decode_json proved it UTF-8 JSON that decodes to body
+        self._store.add(StoredReport(report_id, created_at, body, text))
         payload = f'{{"createdAt":"{created_at}","reportId":"{report_id}"}}'.encode()
         await send(
             {

@@ -9,8 +9,26 @@ it is never accepted, not even with accept_any_token.
 from __future__ import annotations
 
 import hmac
+import unicodedata
 
-__all__ = ["TokenCheck", "bearer_credentials"]
+__all__ = ["TokenCheck", "bearer_credentials", "unusable_token_reason"]
+
+
+def unusable_token_reason(token: str) -> str | None:
+    """Why no request could ever authenticate with `token`, or None when one can.
+
+    An Authorization header cannot carry an empty token, whitespace (it separates the scheme
+    from the credentials and is stripped around them) or a control character. The reason never
+    quotes the token.
+    """
+    if not token:
+        return "the token is empty"
+    for character in token:
+        if character.isspace():
+            return "the token contains whitespace, which no Authorization header can carry"
+        if unicodedata.category(character) == "Cc":
+            return "the token contains a control character, which no header can carry"
+    return None
 
 
 def bearer_credentials(authorization: bytes | None) -> bytes | None:

@@ -17,6 +17,7 @@ import logging
 import os
 import secrets
 import signal
+import socket
 import sqlite3
 import sys
 import threading
@@ -27,14 +28,20 @@ import uvicorn
 
 from ..arguments import OutputPathError, output_file, port, prepare_outputs
 from ..rules import CONTRACT
-from .access_log import AccessLogMiddleware
+from .access_log import ACCESS_LOGGER, AccessLogMiddleware
 from .app import create_app
+from .asgi import ASGIApp
+from .auth import unusable_token_reason
 from .inspection import REPORTS_PATH
+from .limits import ConnectionLimits
+from .listener import add_connection_options, bind_listener, connection_limits
+from .protocol import guarded_protocol
 from .serving import is_loopback_host
 from .settings import ServerSettings
 from .store import MemoryStore, ReportStore, SqliteStore
+from .workers import run_workers
 
-__all__ = ["TOKEN_ENV", "add_arguments", "run"]
+__all__ = ["TOKEN_ENV", "add_arguments", "run", "uvicorn_config"]
 
 TOKEN_ENV = "IMMOTEUR_MOCK_TOKEN"
 
@@ -99,6 +106,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=["debug", "info", "warning", "error"],
         help="info (default) logs one line per request; warning silences them",
     )
+    add_connection_options(parser)
 
 
 def _usage_error(message: str) -> int:
@@ -107,19 +115,22 @@ def _usage_error(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Start the server and serve until interrupted; 0 on a clean stop, 2 on bad options."""
-    if not (is_loopback_host(args.host) or args.public):
-        return _usage_error(
-            f"refusing to bind --host {args.host}: not a loopback address; the /_mock/"
-            " inspection API has no authentication. Add --public if you mean it."
-        )
-    token = args.token or os.environ.get(TOKEN_ENV)
-    generated = not token
-    if not token:
-        token = secrets.token_urlsafe(32)
+    """Start the server and serve until interrupted; 0 on a clean stop, 2 on bad options.
+
+    Every start-up check (options, token, store, the port) runs before anything is printed, so
+    a mistake gets one line on stderr and exit 2, and a token is never printed for a server that
+    did not start.
+    """
+    problem = _option_problem(args)
+    if problem is not None:
+        return _usage_error(problem)
+    token, source = _chosen_token(args)
+    reason = None if token is None else unusable_token_reason(token)
+    if reason is not None:
+        return _usage_error(f"invalid token from {source}: {reason}")
     try:
         settings = ServerSettings(
-            token=token,
+            token=secrets.token_urlsafe(32) if token is None else token,
             accept_any_token=args.accept_any_token,
             latency=args.latency,
             latency_range=tuple(args.latency_range) if args.latency_range else None,
@@ -127,57 +138,126 @@ def run(args: argparse.Namespace) -> int:
             fail_rate=args.fail_rate,
             seed=args.seed,
         )
+        limits = connection_limits(args)
     except ValueError as error:
-        return _usage_error(str(error))
+        return _usage_error(f"invalid option: {error}")
     try:
-        prepare_outputs([("--store", args.store)])
-        store: ReportStore = SqliteStore(args.store) if args.store else MemoryStore()
+        if args.store:
+            prepare_outputs([("--store", args.store)])
+            SqliteStore(args.store).close()  # fails now, not in every worker
     except OutputPathError as error:
         return _usage_error(str(error))
-    except sqlite3.Error as error:
-        return _usage_error(f"--store {args.store}: {error}")
-    if generated:
-        print(f"Generated token (shown once; set {TOKEN_ENV} to choose one): {token}", flush=True)
+    except (OSError, sqlite3.Error) as error:
+        return _usage_error(f"cannot open the store {args.store}: {_one_line(error)}")
+    try:
+        listener = bind_listener(args.host, args.port)
+    except OSError as error:
+        return _usage_error(f"cannot listen on {_one_line(error)}")
+    if token is None:
+        print(
+            f"Generated token (shown once; set {TOKEN_ENV} to choose one): {settings.token}",
+            flush=True,
+        )
     _cheap_log_records()
     logging.basicConfig(
         level=getattr(logging, str(args.log_level).upper()),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    app = AccessLogMiddleware(create_app(settings, store=store))
-    config = uvicorn.Config(
-        app,
-        host=args.host,
-        port=args.port,
-        loop="uvloop" if _installed("uvloop") else "asyncio",
-        http="httptools" if _installed("httptools") else "h11",
-        lifespan="off",
-        access_log=False,
-        log_config=None,
-        server_header=False,
-        proxy_headers=False,
-    )
     base = f"http://{args.host}:{args.port}"
     _logger.info(
-        "reference server: POST %s%s; inspection: %s%s; store: %s",
+        "reference server: POST %s%s; inspection: %s%s; store: %s; workers: %d",
         base,
         CONTRACT.endpoint_path,
         base,
         REPORTS_PATH,
         args.store or "memory",
+        args.workers,
     )
+
+    def serve_one() -> None:
+        _serve(settings, limits, args, listener)
+
+    status = 0
+    try:
+        if args.workers == 1:
+            serve_one()
+        else:
+            status = run_workers(serve_one, args.workers)
+    finally:
+        listener.close()
+    _logger.info("reference server stopped")
+    return status
+
+
+def _option_problem(args: argparse.Namespace) -> str | None:
+    """The one-line complaint about options that cannot work together, or None."""
+    if not (is_loopback_host(args.host) or args.public):
+        return (
+            f"refusing to bind --host {args.host}: not a loopback address; the /_mock/"
+            " inspection API has no authentication. Add --public if you mean it."
+        )
+    if args.workers < 1:
+        return "invalid option: --workers must be >= 1"
+    if args.workers > 1 and not args.store:
+        return (
+            "invalid option: --workers above 1 needs --store PATH (the workers share reports"
+            " through that SQLite file; the in-memory store lives in one process)"
+        )
+    return None
+
+
+def _chosen_token(args: argparse.Namespace) -> tuple[str | None, str]:
+    """The token given (None: generate one) and where it came from, for error messages."""
+    if args.token is not None:
+        return args.token, "--token"
+    if TOKEN_ENV in os.environ:
+        return os.environ[TOKEN_ENV], TOKEN_ENV
+    return None, ""
+
+
+def _serve(
+    settings: ServerSettings,
+    limits: ConnectionLimits,
+    args: argparse.Namespace,
+    listener: socket.socket,
+) -> None:
+    """Serve on `listener` in this process until stopped, with its own store connection."""
+    store: ReportStore = SqliteStore(args.store) if args.store else MemoryStore()
+    app: ASGIApp = create_app(settings, store=store)
+    if ACCESS_LOGGER.isEnabledFor(logging.INFO):  # else the wrapper only costs a call
+        app = AccessLogMiddleware(app)
+    config = uvicorn_config(app, limits)
     _settle_garbage_collector()
     stop_signals = _stop_on_signals()
     try:
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[listener])
     except (_StoppedError, KeyboardInterrupt):
         pass  # uvicorn shut down gracefully, then re-raised the signal it caught
     finally:
         stop_signals()
         if isinstance(store, SqliteStore):
             store.close()
-    _logger.info("reference server stopped")
-    return 0
+
+
+def uvicorn_config(app: ASGIApp, limits: ConnectionLimits) -> uvicorn.Config:
+    """The uvicorn configuration of the mock command for `app` (also used by the benchmark's
+    bare ASGI app, so that both run on exactly the same stack)."""
+    return uvicorn.Config(
+        app,
+        loop="uvloop" if _installed("uvloop") else "asyncio",
+        http=guarded_protocol(limits),
+        ws="none",
+        lifespan="off",
+        access_log=False,
+        log_config=None,
+        server_header=False,
+        proxy_headers=False,
+    )
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())
 
 
 class _StoppedError(Exception):

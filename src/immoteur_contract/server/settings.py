@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .auth import unusable_token_reason
+
 __all__ = ["MAX_BODY_BYTES", "ServerSettings"]
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -42,7 +44,9 @@ class ServerSettings:
     def __post_init__(self) -> None:
         """Refuse settings that cannot mean anything, so a typo fails at start-up."""
         if not self.token and not self.accept_any_token:
-            raise ValueError("a token is required (or accept_any_token)")
+            raise ValueError("the token is empty: a token is required (or accept_any_token)")
+        if self.token and (reason := unusable_token_reason(self.token)) is not None:
+            raise ValueError(f"{reason}: no request could ever authenticate")
         if self.max_body_bytes < 0:
             raise ValueError("max_body_bytes must be >= 0")
         if not (math.isfinite(self.latency) and self.latency >= 0):

@@ -1,20 +1,27 @@
 """The two things a new report is given: a random UUID and an RFC 3339 UTC timestamp.
 
-The timestamp keeps the formatted second and only formats the microseconds per call, because it
-is on the server's hot path.
+Both are on the server's hot path: the timestamp keeps the formatted second and only formats the
+microseconds per call, and the id is formatted straight from 16 random bytes (half the cost of
+`str(uuid.uuid4())`, same distribution: 122 random bits, version 4, RFC 4122 variant).
 """
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 
 __all__ = ["Clock", "new_report_id"]
 
 
 def new_report_id() -> str:
-    """A random (version 4) UUID in hyphenated form."""
-    return str(uuid.uuid4())
+    """A random (version 4) UUID in hyphenated lowercase form."""
+    digits = os.urandom(16).hex()
+    variant = _VARIANT_DIGITS[int(digits[16], 16) & 3]
+    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
+
+
+_VARIANT_DIGITS = "89ab"
+"""The first digit of the fourth group: the two variant bits 10, then two random bits."""
 
 
 class Clock:

@@ -1,8 +1,9 @@
 """Where accepted reports go: an in-memory store (default) or a SQLite file that survives restarts.
 
 A store holds `StoredReport`s in acceptance order. `SqliteStore` commits each insert on its own,
-with the report id as primary key, so a report acknowledged with 201 is on disk before the answer
-is sent and a restart neither loses nor duplicates it.
+with the report id as primary key, so a report acknowledged with 201 is in the file before the
+answer is sent and a restart, or a kill -9 of any process using the file, neither loses nor
+duplicates it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -24,6 +25,9 @@ class StoredReport:
     report_id: str
     created_at: str
     body: dict[str, Any]
+    text: str | None = field(default=None, repr=False, compare=False)
+    """The body as received, when the caller has it: JSON text that decodes to `body`, kept as
+    is instead of encoding `body` again (that encoding was an eighth of the server's cost)."""
 
     def to_json(self) -> dict[str, Any]:
         """The report as the inspection API shows it."""
@@ -62,7 +66,7 @@ class MemoryStore:
         """Keep `report`; an id seen before is an error, never a silent overwrite."""
         if report.report_id in self._reports:
             raise KeyError(f"duplicate report id {report.report_id}")
-        self._reports[report.report_id] = (report.created_at, _encode(report.body))
+        self._reports[report.report_id] = (report.created_at, _text(report))
 
     def get(self, report_id: str) -> StoredReport | None:
         """The report with this id, or None."""
@@ -81,9 +85,18 @@ class MemoryStore:
         return len(self._reports)
 
 
+def _text(report: StoredReport) -> str:
+    """What a store keeps of the body: the text as received, else its compact encoding."""
+    return _encode(report.body) if report.text is None else report.text
+
+
 def _encode(body: dict[str, Any]) -> str:
     """Compact, ASCII-escaped JSON (lone surrogates in accepted strings survive)."""
-    return json.dumps(body, separators=(",", ":"))
+    return _ENCODER.encode(body)
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+"""Built once: json.dumps with separators builds a new encoder per call (40% of its time)."""
 
 
 _SCHEMA = """
@@ -99,7 +112,11 @@ class SqliteStore:
     """Reports in a SQLite file: one committed transaction per insert, id as primary key.
 
     The connection is shared by the server's threads behind a lock; writes are synchronous on
-    purpose (a mock favours "acknowledged means stored" over throughput).
+    purpose (a mock favours "acknowledged means stored" over throughput). WAL with
+    synchronous=NORMAL: a commit is in the WAL file before `add` returns, which survives the
+    crash of any process (the workers of `--workers` each open their own connection); only an
+    operating-system crash or power cut can lose the last commits. FULL would fsync every
+    report (about 145 reports per second on this project's machine instead of thousands).
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -108,12 +125,12 @@ class SqliteStore:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(_SCHEMA)
 
     def add(self, report: StoredReport) -> None:
         """Insert and commit `report`; a duplicate id raises sqlite3.IntegrityError."""
-        row = (report.report_id, report.created_at, _encode(report.body))
+        row = (report.report_id, report.created_at, _text(report))
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
