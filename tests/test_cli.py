@@ -73,6 +73,7 @@ RUN_MISTAKES = [
     pytest.param(["--report", "{dir}"], "--report: ", id="report-is-a-directory"),
     pytest.param(["--record", "{dir}"], "--record: ", id="record-is-a-directory"),
     pytest.param(["--junit", "{dir}"], "--junit: ", id="junit-is-a-directory"),
+    pytest.param(["--summary", "{dir}"], "--summary: ", id="summary-is-a-directory"),
     pytest.param(["--report", ""], "--report: needs a file path", id="report-empty"),
     pytest.param(
         ["--report", "{dir}/a-file/report.json"], "--report {dir}/a-file", id="report-under-a-file"

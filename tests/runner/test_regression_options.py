@@ -37,7 +37,6 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         ),
         pytest.param(["--compare-to", "{missing}"], "--compare-to", id="compare-to-missing"),
         pytest.param(["--compare-to", "{unknown}"], "is not JSON", id="compare-to-not-json"),
-        pytest.param(["--summary", "{dir}"], "is a directory", id="summary-directory"),
     ],
 )
 def test_run_regression_mistake_exits_2_in_one_line_before_pytest(
@@ -129,8 +128,9 @@ def test_summary_of_a_stopped_run_says_why_without_the_token(tmp_path: Path) -> 
 def test_finish_summary_is_markdown_without_the_token(tmp_path: Path) -> None:
     summary = tmp_path / "out" / "summary.md"
     args = _parse(["--summary", str(summary)])
+    assert command.usage_problem(args) is None
+    assert summary.parent.is_dir()  # created before the run, with the other outputs
     checks = regression.prepare(args)
-    assert summary.parent.is_dir()  # created before the run
     assert regression.finish(args, checks, _report([_failure("r#1", "c[1]")], []), 1) == 1
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## Immoteur contract: does not conform")
