@@ -10,7 +10,7 @@ import pytest
 from immoteur_contract.runner.expectations import expect_created
 from immoteur_contract.runner.plugin import Api
 from immoteur_contract.strategies import Case, boundary_cases
-from immoteur_contract.verdicts import load_verdicts
+from immoteur_contract.verdicts import agreeing_verdicts
 
 LAYER = "acceptance"
 
@@ -27,7 +27,7 @@ def _accepted_cases() -> list[Any]:
     """The first case of each family leads (a short phase that shows an acceptance divergence
     early); the other kinds and arrays of each family, and the table's valid rows, follow."""
     cases = [case for case in boundary_cases() if case.rule is None]
-    table = [Case(f"table-{v.id}", v.body, None) for v in load_verdicts() if v.valid]
+    table = [Case(f"table-{v.id}", v.body, None) for v in agreeing_verdicts() if v.valid]
     firsts = {id(case) for case in {_family(c): c for c in reversed(cases)}.values()}
     return [
         pytest.param(c, id=c.id, marks=[pytest.mark.leading] if id(c) in firsts else [])
