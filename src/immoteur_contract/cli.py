@@ -12,6 +12,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from .spec import SpecMismatchError
+
 __all__ = ["main"]
 
 # name -> (module, one-line help)
@@ -40,8 +42,12 @@ def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse `argv` (default: sys.argv[1:]) and run the chosen command; return its exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    args = _parser(args_list).parse_args(args_list)
-    module = importlib.import_module(_COMMANDS[args.command][0])
+    try:
+        args = _parser(args_list).parse_args(args_list)
+        module = importlib.import_module(_COMMANDS[args.command][0])
+    except SpecMismatchError as error:  # openapi.yaml states what the code does not follow yet
+        print(f"immoteur-contract: {error}", file=sys.stderr)
+        return 2
     status: int = module.run(args)
     return status
 

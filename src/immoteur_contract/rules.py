@@ -367,6 +367,10 @@ class RuleSet:
         return not self.violations(body)
 
 
+# Keywords that describe a property without constraining it (a field with only these needs no rule).
+_ANNOTATIONS = frozenset({"title", "description", "examples", "deprecated", "$comment"})
+
+
 def _contract_rules() -> RuleSet:
     """The spec's x-rules, each with its check; one line naming what to write when they differ."""
     spec = SPEC_PATH.name
@@ -375,6 +379,14 @@ def _contract_rules() -> RuleSet:
             raise SpecMismatchError(
                 f"{spec}: x-rules has {statement.id!r} but rules.py has no check for it: write one"
                 f' with @_rule("{statement.id}") in src/immoteur_contract/rules.py'
+            )
+    named = {statement.field for statement in CONTRACT.rules}
+    for name, schema in CONTRACT.schema(CONTRACT.request_schema_name)["properties"].items():
+        if name not in named and set(schema) - _ANNOTATIONS:
+            raise SpecMismatchError(
+                f"{spec}: request field {name!r} has constraints but no x-rules entry names it:"
+                f" state its rules in x-rules (id, field: {name}, statement) and write a check"
+                " for each in src/immoteur_contract/rules.py"
             )
     stated = {statement.id for statement in CONTRACT.rules}
     for rule_id in _checks:
