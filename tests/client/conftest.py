@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import importlib
+from collections.abc import Iterator
 
 import anyio.from_thread
 import pytest
@@ -18,7 +17,7 @@ try:
 except SpecMismatchError as error:
     raise SystemExit(f"immoteur-contract: {error}") from None
 
-from .support import Filer  # noqa: E402
+from .support import Filer
 
 
 @pytest.fixture(scope="session")
