@@ -98,7 +98,7 @@ PAGE: dict[str, tuple[str, object]] = {
 }
 
 
-def _page_says(label: str, page: object, spec: object) -> str:
+def _page_says(attribute: str, label: str, page: object, spec: object) -> str:
     """`openapi.yaml says comment maximum string length 2000; the documentation page says 4000`,
     with the values added and removed for enums, and what to do."""
     said = f"openapi.yaml says {label} {spec!r}; the documentation page says {page!r}"
@@ -107,8 +107,8 @@ def _page_says(label: str, page: object, spec: object) -> str:
         removed = [v for v in page if v not in spec]
         said += f" (added {added}, removed {removed})" if added or removed else " (order differs)"
     return (
-        f"{said}. If the spec changed on purpose, update PAGE[...] in tests/test_spec.py and give"
-        " the reason (the new page, the API change) in the commit message."
+        f"{said}. If the spec changed on purpose, update PAGE[{attribute!r}] in tests/test_spec.py"
+        " and give the reason (the new page, the API change) in the commit message."
     )
 
 
@@ -116,7 +116,7 @@ def _page_says(label: str, page: object, spec: object) -> str:
 def test_spec_states_what_the_documentation_page_says(attribute: str) -> None:
     label, page = PAGE[attribute]
     spec = getattr(CONTRACT, attribute)
-    assert spec == page, _page_says(label, page, spec)
+    assert spec == page, _page_says(attribute, label, page, spec)
 
 
 @pytest.mark.skipif(
