@@ -128,13 +128,10 @@ def load_verdicts() -> list[Verdict]:
 
 
 def _said(rules: tuple[str, ...] | list[str]) -> str:
+    """`valid`, `invalid (rule a)` or `invalid (rules a, b)`."""
     if not rules:
         return "valid"
-    return (
-        f"invalid (rule {', '.join(rules)})"
-        if len(rules) == 1
-        else (f"invalid (rules {', '.join(rules)})")
-    )
+    return f"invalid (rule{'s' if len(rules) > 1 else ''} {', '.join(rules)})"
 
 
 def disagreement(row: Verdict) -> str | None:
