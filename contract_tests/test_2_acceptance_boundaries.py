@@ -16,7 +16,7 @@ import pytest
 from immoteur_contract.runner.expectations import expect_created
 from immoteur_contract.runner.plugin import Api
 from immoteur_contract.strategies import Case, boundary_cases
-from immoteur_contract.verdicts import load_verdicts
+from immoteur_contract.verdicts import agreeing_verdicts
 
 LAYER = "acceptance"
 SENDS = "one"
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.writes
 
 def _accepted_cases() -> list[Any]:
     cases = [case for case in boundary_cases() if case.rule is None]
-    table = [Case(f"table-{v.id}", v.body, None) for v in load_verdicts() if v.valid]
+    table = [Case(f"table-{v.id}", v.body, None) for v in agreeing_verdicts() if v.valid]
     return [
         pytest.param(c, id=c.id, marks=[pytest.mark.leading] if c.leading else [])
         for c in [*cases, *table]

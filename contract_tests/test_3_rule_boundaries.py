@@ -17,7 +17,7 @@ import pytest
 from immoteur_contract.runner.expectations import expect_rejected
 from immoteur_contract.runner.plugin import Api
 from immoteur_contract.strategies import Case, boundary_cases
-from immoteur_contract.verdicts import load_verdicts
+from immoteur_contract.verdicts import agreeing_verdicts
 
 LAYER = "rules"
 SENDS = "one"
@@ -34,7 +34,7 @@ def _round_robin(cases: Iterable[Case]) -> list[Case]:
 
 
 def _rejected_cases() -> list[Any]:
-    table = [Case(f"table-{v.id}", v.body, v.rule) for v in load_verdicts() if not v.valid]
+    table = [Case(f"table-{v.id}", v.body, v.rule) for v in agreeing_verdicts() if not v.valid]
     cases = boundary_cases()
     leading = _round_robin(c for c in cases if c.leading)
     rest = _round_robin([*(c for c in cases if not c.leading), *table])

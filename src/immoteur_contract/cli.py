@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from .extras import missing_from_extra
+from .spec import SpecMismatchError
 
 __all__ = ["BROKEN_PIPE_STATUS", "main"]
 
@@ -88,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         module = importlib.import_module(_COMMANDS[args.command][0])
         status: int = module.run(args)
         sys.stdout.flush()
+    except SpecMismatchError as error:  # openapi.yaml states what the code does not follow yet
+        print(f"immoteur-contract: {error}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # Python's documented recipe: point stdout at devnull so the flush at exit is silent
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .spec import load_contract
+from .spec import SPEC_PATH, SpecMismatchError, load_contract
 
 __all__ = [
     "CONTRACT",
@@ -75,8 +75,7 @@ _checks: dict[str, Check] = {}
 
 def _rule(rule_id: str) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
-        CONTRACT.rule(rule_id)  # KeyError at import for an id the spec does not state
-        _checks[rule_id] = check
+        _checks[rule_id] = check  # matched against the spec's x-rules by _contract_rules()
         return check
 
     return register
@@ -368,10 +367,41 @@ class RuleSet:
         return not self.violations(body)
 
 
-RULES = RuleSet(
-    tuple(
-        Rule(id=s.id, field=s.field, statement=s.statement, check=_checks[s.id])
-        for s in CONTRACT.rules
+# Keywords that describe a property without constraining it (a field with only these needs no rule).
+_ANNOTATIONS = frozenset({"title", "description", "examples", "deprecated", "$comment"})
+
+
+def _contract_rules() -> RuleSet:
+    """The spec's x-rules, each with its check; one line naming what to write when they differ."""
+    spec = SPEC_PATH.name
+    for statement in CONTRACT.rules:
+        if statement.id not in _checks:
+            raise SpecMismatchError(
+                f"{spec}: x-rules has {statement.id!r} but rules.py has no check for it: write one"
+                f' with @_rule("{statement.id}") in src/immoteur_contract/rules.py'
+            )
+    named = {statement.field for statement in CONTRACT.rules}
+    for name, schema in CONTRACT.schema(CONTRACT.request_schema_name)["properties"].items():
+        if name not in named and set(schema) - _ANNOTATIONS:
+            raise SpecMismatchError(
+                f"{spec}: request field {name!r} has constraints but no x-rules entry names it:"
+                f" state its rules in x-rules (id, field: {name}, statement) and write a check"
+                " for each in src/immoteur_contract/rules.py"
+            )
+    stated = {statement.id for statement in CONTRACT.rules}
+    for rule_id in _checks:
+        if rule_id not in stated:
+            raise SpecMismatchError(
+                f"rules.py has a check for {rule_id!r} but {spec}'s x-rules does not state it:"
+                " remove the check from src/immoteur_contract/rules.py (or restore the rule)"
+            )
+    return RuleSet(
+        tuple(
+            Rule(id=s.id, field=s.field, statement=s.statement, check=_checks[s.id])
+            for s in CONTRACT.rules
+        )
     )
-)
+
+
+RULES = _contract_rules()
 """The contract's rules, in the spec's order."""

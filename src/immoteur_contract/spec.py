@@ -3,11 +3,18 @@
 Nothing else in the kit writes a facet name, a length limit or a rule statement by hand: the
 reference server, the strategies and the client facade all take them from `load_contract()`, so
 a change to the spec flows through the kit without edits elsewhere.
+
+`IMMOTEUR_SPEC`, when set, is the path of the OpenAPI document the whole kit reads instead of the
+packaged openapi.yaml (server, strategies, rules, verdict table, suite). It exists to try a spec
+change on a copy before making it: tests/spec_change runs the kit on edited copies that way.
+When the spec states something the code cannot follow by itself (a rule with no check), loading
+raises `SpecMismatchError` with one line naming what a person must write.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,14 +28,27 @@ import referencing.jsonschema
 import yaml
 
 __all__ = [
+    "PACKAGED_SPEC_PATH",
+    "SPEC_ENV_VAR",
     "SPEC_PATH",
     "Contract",
     "RuleStatement",
+    "SpecMismatchError",
     "load_contract",
     "rule_statements",
 ]
 
-SPEC_PATH = Path(__file__).with_name("openapi.yaml")
+PACKAGED_SPEC_PATH = Path(__file__).with_name("openapi.yaml")
+SPEC_ENV_VAR = "IMMOTEUR_SPEC"
+SPEC_PATH = Path(os.environ.get(SPEC_ENV_VAR) or PACKAGED_SPEC_PATH)
+"""The spec the kit reads: `$IMMOTEUR_SPEC` when set, else the packaged openapi.yaml."""
+
+
+class SpecMismatchError(Exception):
+    """openapi.yaml states something the kit's code does not follow; the message says what to
+    write (for example a check in rules.py for a new x-rules id)."""
+
+
 _SPEC_URI = "urn:immoteur:openapi"
 
 
@@ -98,7 +118,7 @@ def _validator(contract: Contract, name: str) -> jsonschema.protocols.Validator:
 
 
 def load_contract(path: Path | str = SPEC_PATH) -> Contract:
-    """Read the contract from an OpenAPI document (the packaged openapi.yaml by default)."""
+    """Read the contract from an OpenAPI document (`SPEC_PATH` by default)."""
     return _load(str(path))
 
 

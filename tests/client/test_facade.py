@@ -34,13 +34,13 @@ from immoteur_contract.client import (
 )
 from immoteur_contract.rules import CONTRACT
 from immoteur_contract.server import reference_app
-from immoteur_contract.verdicts import Verdict, load_verdicts
+from immoteur_contract.verdicts import Verdict, agreeing_verdicts
 
 from .support import CLASSIFIED, PROPERTY, REPORT_ID, TOKEN, Filer, Script, created
 
 REPORT = DataReport([PROPERTY], ["price"])
-VALID = [pytest.param(v, id=v.id) for v in load_verdicts() if v.valid]
-INVALID = [pytest.param(v, id=v.id) for v in load_verdicts() if not v.valid]
+VALID = [pytest.param(v, id=v.id) for v in agreeing_verdicts() if v.valid]
+INVALID = [pytest.param(v, id=v.id) for v in agreeing_verdicts() if not v.valid]
 
 
 # -- what is sent --------------------------------------------------------------------------------

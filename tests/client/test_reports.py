@@ -149,7 +149,9 @@ def test_builders_freeze_their_sequences() -> None:
             id="facets-a-string",
         ),
         pytest.param(
-            lambda: DataReport([PROPERTY], ["price"], comment="x" * 4001),
+            lambda: DataReport(
+                [PROPERTY], ["price"], comment="x" * (CONTRACT.comment_max_length + 1)
+            ),
             {"comment-max-length"},
             {"comment"},
             id="comment-too-long",

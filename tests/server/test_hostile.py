@@ -133,7 +133,9 @@ def _deep_and_huge() -> list[tuple[str, bytes]]:
         "200k-valid-facets-over-limit": _dump(valid_body() | {"issueFacets": ["price"] * 200_000}),
         "over-1mib-valid-uuids": _dump(valid_body() | {"propertyIds": [UUID] * 40_000}),
         "over-1mib-whitespace": b" " * (1024 * 1024 + 1),
-        "comment-4001": _dump(valid_body() | {"comment": "x" * 4001}),
+        "comment-past-max": _dump(
+            valid_body() | {"comment": "x" * (CONTRACT.comment_max_length + 1)}
+        ),
     }
     return [(f"huge-{name}", raw) for name, raw in cases.items()]
 

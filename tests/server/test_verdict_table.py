@@ -8,12 +8,12 @@ import json
 import pytest
 
 from immoteur_contract.server import reference_app
-from immoteur_contract.verdicts import Verdict, load_verdicts
+from immoteur_contract.verdicts import Verdict, agreeing_verdicts
 
 from .asgi_driver import ENDPOINT, call_now
 from .conftest import AUTH, TOKEN
 
-VERDICTS = load_verdicts()
+VERDICTS = agreeing_verdicts()
 APP = reference_app(TOKEN)
 
 

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from contextvars import ContextVar
@@ -36,12 +37,12 @@ from uuid import UUID
 
 import anyio
 import httpx
-from immoteur_client.api.issue import issues_create
 from immoteur_client.client import AuthenticatedClient
 from immoteur_client.models import IssueReportCreated, IssueReportRequest
 from immoteur_client.types import Response
 
 from ..rules import CONTRACT
+from ..spec import SPEC_PATH, SpecMismatchError
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -56,6 +57,18 @@ from ._errors import (
 from ._reports import Report, check_body, report_body
 from ._retry import NOT_SENT_ERRORS, RetryPolicy, parse_retry_after
 from ._token import REDACTED, Secret
+
+try:
+    from immoteur_client.api.issue import issues_create
+except ImportError as error:  # the spec renamed the operation (or its tag): the module moved
+    _OPERATION = CONTRACT.document["paths"][CONTRACT.issues_path]["post"]
+    _MODULE = re.sub(r"(?<!^)(?=[A-Z])", "_", _OPERATION["operationId"]).lower()
+    raise SpecMismatchError(
+        "the generated client has no immoteur_client.api.issue.issues_create:"
+        f" {SPEC_PATH.name}'s operationId is now {_OPERATION['operationId']!r}; change the import"
+        " in src/immoteur_contract/client/_facade.py to"
+        f" `from immoteur_client.api.{_OPERATION['tags'][0].lower()} import {_MODULE}`"
+    ) from error
 
 __all__ = [
     "DEFAULT_BASE_URL",
