@@ -103,7 +103,13 @@ class BodyComparer:
         self._enum(name, old.get("enum"), new.get("enum"))
         self._scalars(name, old, new)
         self._required(name, old.get("required", []), new.get("required", []))
-        self._properties(name, prefix, old.get("properties", {}), new.get("properties", {}))
+        self._properties(
+            name,
+            prefix,
+            old.get("properties", {}),
+            new.get("properties", {}),
+            was_open=old.get("additionalProperties") is not False,
+        )
         if "items" in old or "items" in new:
             self.compare(old.get("items", {}), new.get("items", {}), f"{name}[]", f"{name}[].")
         self._additional(name, old.get("additionalProperties"), new)
@@ -182,11 +188,24 @@ class BodyComparer:
                 self._validity(f"{name} required", f"- {prop}", Direction.LOOSENED, said)
 
     def _properties(
-        self, name: str, prefix: str, old: Mapping[str, Any], new: Mapping[str, Any]
+        self,
+        name: str,
+        prefix: str,
+        old: Mapping[str, Any],
+        new: Mapping[str, Any],
+        *,
+        was_open: bool,
     ) -> None:
+        """Properties added, removed or changed; `was_open`: the old object took unknown
+        fields (no `additionalProperties: false`)."""
         for prop in new:
             if prop not in old:
-                if self.is_request:  # unknown fields were already allowed (D8): now honoured
+                if self.is_request and was_open:
+                    # Unknown fields were already accepted (D8): callers who never sent it see no
+                    # change, and implementations already had to take it.
+                    note = "unknown fields were already accepted; a value off its schema is refused"
+                    self._add(name, f"property + {prop}", Impact.COMPATIBLE, note=note)
+                elif self.is_request:  # a closed object: the field was refused before
                     self._add(name, f"property + {prop}", Impact.IMPLEMENTATIONS,
                               "implementations must accept it")  # fmt: skip
                 else:
