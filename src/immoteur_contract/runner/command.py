@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ..urls import BASE_URL_HELP
 from .curl import scrub
 from .options import DEFAULT_EXAMPLES
 from .target import TOKEN_ENV
@@ -30,8 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     target.add_argument(
         "--base-url",
         metavar="URL",
-        help="server to test, e.g. http://127.0.0.1:8080 (token from "
-        f"{TOKEN_ENV}); default: the reference server in-process",
+        help=f"server to test, {BASE_URL_HELP}; token from {TOKEN_ENV} "
+        "(default: the reference server in-process)",
     )
     target.add_argument(
         "--app",

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from ..urls import BASE_URL_HELP
+
 __all__ = ["DEFAULT_EXAMPLES", "Options", "add_pytest_options"]
 
 DEFAULT_EXAMPLES = 5
@@ -22,7 +24,8 @@ def add_pytest_options(parser: pytest.Parser) -> None:
         "--base-url",
         default=None,
         metavar="URL",
-        help="server to test (token from IMMOTEUR_TOKEN); default: in-process app",
+        help=f"server to test, {BASE_URL_HELP}; token from IMMOTEUR_TOKEN "
+        "(default: in-process app)",
     )
     group.addoption(
         "--app",
