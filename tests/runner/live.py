@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import httpx
 
+from immoteur_contract.rules import CONTRACT
 from immoteur_contract.server import free_port
 
 __all__ = ["closed_port", "live_reference_server"]
@@ -30,7 +31,7 @@ def closed_port() -> int:
 @contextlib.contextmanager
 def live_reference_server(token: str) -> Iterator[str]:
     """Serve the reference server accepting `token` (passed on stdin, never on the command
-    line); yield its base URL."""
+    line); yield its API base URL (`http://127.0.0.1:PORT/public/v1`, used as given)."""
     port = closed_port()
     process = subprocess.Popen(
         [sys.executable, "-c", _SERVE, str(port)], stdin=subprocess.PIPE, text=True
@@ -49,7 +50,7 @@ def live_reference_server(token: str) -> Iterator[str]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the reference server did not start") from None
                 time.sleep(0.1)
-        yield url
+        yield url + CONTRACT.base_path
     finally:
         process.terminate()
         process.wait(timeout=10)
