@@ -47,7 +47,7 @@ def test_mutants_suite_kills_every_faulty_server_and_passes_every_correct_one(
         ],
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1800,
         check=False,
     )
     assert report.exists(), completed.stderr[-4000:]

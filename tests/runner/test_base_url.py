@@ -37,7 +37,8 @@ MOST_REQUESTS = 5
 
 @dataclass(frozen=True)
 class Run:
-    """A finished run: exit code, output, the URL it was given and the requests that arrived."""
+    """A finished run: exit code, output, the URL it was given, the requests that arrived (at a
+    counting server) and the URLs the run recorded."""
 
     code: int
     output: str
@@ -57,11 +58,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     doubled = Counting(reference_app(TOKEN))
     login = Counting(LoginRedirect)
     with contextlib.ExitStack() as stack:
-        servers = {
-            "root-mounted": (
-                Counting(LoginRedirect),  # not used: that server counts in its own process
-                _root(stack.enter_context(served(ROOT_MOUNTED, TOKEN))),
-            ),
+        servers: dict[str, tuple[Counting | None, str]] = {
+            "root-mounted": (None, _root(stack.enter_context(served(ROOT_MOUNTED, TOKEN)))),
             "wrong-path": (wrong_path, stack.enter_context(serving(wrong_path))),
             "doubled-issues": (
                 doubled,
@@ -95,7 +93,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
             code,
             Path(job["out"]).read_text(encoding="utf-8"),
             url,
-            list(app.requests),
+            list(app.requests) if app is not None else [],
             _recorded(work / f"{name}.jsonl"),
         )
         for (name, (app, url)), job, code in zip(servers.items(), jobs, codes, strict=True)

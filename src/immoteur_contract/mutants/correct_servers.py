@@ -88,11 +88,11 @@ def _json_of(response: httpx.Response) -> Any:
 
 # -- content codings, when the request accepts them -------------------------------------------
 
-_COMPRESS: dict[str, Callable[[bytes], bytes]] = {
-    "gzip": gzip.compress,
-    "deflate": zlib.compress,  # HTTP's "deflate" is the zlib format (RFC 9110 8.4.1.2)
-    "br": brotli.compress,
-    "zstd": zstandard.ZstdCompressor().compress,
+_COMPRESS: dict[str, Callable[[bytes], bytes]] = {  # at the levels web servers commonly use
+    "gzip": functools.partial(gzip.compress, compresslevel=6),
+    "deflate": functools.partial(zlib.compress, level=6),  # HTTP's deflate is zlib (RFC 9110)
+    "br": functools.partial(brotli.compress, quality=5),
+    "zstd": zstandard.ZstdCompressor(level=3).compress,
 }
 _REFUSED = re.compile(r"^q=0(\.0{0,3})?$")
 

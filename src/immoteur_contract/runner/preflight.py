@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import httpx
 
+from ..rules import CONTRACT
 from ..urls import BASE_URL_HELP
 from .client import ContractClient
 from .transport import StopRunError
@@ -52,8 +53,8 @@ def preflight(client: ContractClient) -> None:
         return
     statuses = ", ".join(sorted({_answer(answer) for answer in answers}))
     tip = ""
-    if client.endpoint.endswith("/issues/issues"):
-        tip = " (drop the trailing /issues from --base-url)"
+    if client.endpoint.endswith(CONTRACT.issues_path * 2):
+        tip = f" (drop the trailing {CONTRACT.issues_path} from --base-url)"
     raise EndpointMissingError(
         f"no endpoint at POST {client.endpoint}: {len(answers)} requests answered {statuses}"
         f"{tip}; --base-url is {BASE_URL_HELP}"
