@@ -18,6 +18,7 @@ import secrets
 import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 
@@ -29,6 +30,7 @@ from .warm import run_in_process
 __all__ = ["main", "run_served", "served"]
 
 _START_SECONDS = 30.0
+_ORPHAN_POLL_SECONDS = 0.5
 
 
 @contextlib.contextmanager
@@ -47,9 +49,10 @@ def served(app: str, token: str) -> Iterator[str]:
     port = listener.getsockname()[1]
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the server process
-        _serve(factory(token), listener)
+        _serve(factory(token), listener, parent)
     listener.close()
     try:
         _wait_listening(port, pid)
@@ -60,8 +63,11 @@ def served(app: str, token: str) -> Iterator[str]:
         os.waitpid(pid, 0)
 
 
-def _serve(app: object, listener: socket.socket) -> None:  # pragma: no cover - forked child
+def _serve(app: object, listener: socket.socket, parent: int) -> None:  # pragma: no cover
+    """The forked server process: uvicorn on `listener` until killed, or until the run's
+    process is gone (a run killed by the mutants command's timeout leaves no server behind)."""
     code = 0
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     try:
         import uvicorn
 
@@ -77,6 +83,12 @@ def _serve(app: object, listener: socket.socket) -> None:  # pragma: no cover - 
         code = 1
     finally:
         os._exit(code)
+
+
+def _exit_with_parent(parent: int) -> None:  # pragma: no cover - in the server process
+    while os.getppid() == parent:
+        time.sleep(_ORPHAN_POLL_SECONDS)
+    os._exit(0)
 
 
 def _wait_listening(port: int, pid: int) -> None:
