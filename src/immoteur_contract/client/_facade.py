@@ -352,7 +352,7 @@ class IssueReports:
 
     token: the personal access token (str or Secret); default: the IMMOTEUR_TOKEN variable.
     base_url: the API base URL, used as given (urls.api_base_url): production (the default)
-        is https://api.immoteur.com/public/v1, a server with the API at its root its root URL.
+        is https://api.immoteur.com/public/v1; for a server with the API at its root, its root.
     timeout: seconds or an httpx.Timeout (default: connect 5 s, others 30 s); None: no timeout.
     max_retries: retries of outcomes that cannot file twice (429, 503, connect failures).
     transport: an httpx transport (e.g. httpx.MockTransport, or a WSGI/ASGI-backed one).
