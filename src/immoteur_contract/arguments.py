@@ -80,16 +80,16 @@ def positive_number(text: str) -> float:
 
 
 def base_url(text: str) -> str:
-    """An http(s) URL with a host."""
+    """An API base URL by the one rule of `urls.api_base_url` (http(s), a host, no query or
+    fragment), with a port that is a number in 0-65535."""
+    from .urls import api_base_url  # here: the spec is read only when a URL is given
+
     try:
-        parts = urlsplit(text)
-        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
-        _ = parts.port  # raises on a port that is not a number in 0-65535
-    except ValueError:
-        valid = False
-    if not valid:
-        raise argparse.ArgumentTypeError(f"must be an http(s) URL with a host, got {text!r}")
-    return text
+        urlsplit(text).port  # noqa: B018 (raises on a port that is not a number in 0-65535)
+        return api_base_url(text)
+    except ValueError as error:
+        message = str(error).removeprefix("the base URL ")
+        raise argparse.ArgumentTypeError(message) from None
 
 
 class OutputPathError(ValueError):

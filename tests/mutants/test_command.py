@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from immoteur_contract.mutants import FAULTY_SERVERS, REFERENCE_APP, app_spec, names
+from immoteur_contract.mutants import (
+    CORRECT_SERVERS,
+    FAULTY_SERVERS,
+    REFERENCE_APP,
+    app_spec,
+    correct_names,
+    names,
+)
 from immoteur_contract.mutants.command import add_arguments, run, targets
 from immoteur_contract.mutants.kill import Outcome, Target, read_outcome, runner_argv
 from immoteur_contract.mutants.table import progress_line, render_table, summary, to_json
@@ -137,3 +144,41 @@ def test_import_quietly_counts_new_modules_and_skips_failures() -> None:
     assert import_quietly(["json", "tabnanny", "this_module_does_not_exist"]) == int(fresh)
     assert "tabnanny" in sys.modules
     assert "this_module_does_not_exist" not in sys.modules
+
+
+def test_targets_runs_each_correct_server_under_every_reference_seed() -> None:
+    plan = targets(correct_names(), seed=3, reference_seeds=2)
+    correct = [t for t in plan if t.name != "reference"]
+    assert [(t.name, t.seed) for t in correct] == [
+        (name, seed) for name in correct_names() for seed in (3, 4)
+    ]
+    assert all(t.should_conform for t in correct)
+    assert {t.name for t in correct if t.over_http} == {
+        name for name, server in CORRECT_SERVERS.items() if server.kind == "transport"
+    }
+
+
+def test_runner_argv_of_a_served_target_has_no_app(tmp_path: Path) -> None:
+    served = Target("chunked_responses", app_spec("chunked_responses"), 1, True, over_http=True)
+    argv = runner_argv(served, tmp_path / "r.json")
+    assert "--app" not in argv
+    assert argv[argv.index("--seed") + 1] == "1"
+
+
+def test_command_list_prints_every_correct_server(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(_args("--list")) == 0
+    out = capsys.readouterr().out
+    for server in CORRECT_SERVERS.values():
+        assert f"{server.name} " in out
+        assert server.difference in out
+
+
+def test_table_and_json_show_correct_server_runs() -> None:
+    correct = Target("charset_parameter", app_spec("charset_parameter"), 2, should_conform=True)
+    outcomes = [Outcome(REFERENCE, 0, 1.0, conforms=True), Outcome(correct, 1, 1.0, False)]
+    assert "charset_parameter" in render_table(outcomes, correct_names())
+    assert "correct servers passed 0/1 runs" in summary(outcomes, 2.0, 2)
+    table = to_json(outcomes, FAULTY_SERVERS, CORRECT_SERVERS, seconds=2.0, jobs=2)
+    assert table["ok"] is False
+    assert [run["name"] for run in table["correct_servers"]] == ["charset_parameter"]
+    assert table["correct_servers"][0]["verdict"] == "failed"

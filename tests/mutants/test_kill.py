@@ -1,13 +1,13 @@
-"""The contract suite's self-test: it kills every faulty server and passes the reference server.
+"""The contract suite's self-test: it kills every faulty server, and passes the reference server
+and every correct server (zero false positives).
 
-One `immoteur-contract mutants` process runs the suite (fail-fast) against the whole catalog and
-against the reference server under five seeds, as many runs at a time as there are cores. A
-surviving faulty server is a rule of the contract the suite does not check; the failure message
-names it and its divergence, and so does a faulty server caught only after its first
-KILLED_WITHIN requests (the leading phase is there to show every one of them early). The wall
-time (86 runs: the faulty servers, each stopped at its first failure, and the five full
-reference runs, most of it) is recorded as the `mutants_wall_seconds` property (shown in junit
-XML), never asserted.
+One `immoteur-contract mutants` process runs the suite (fail-fast) against the whole faulty
+catalog, and against the reference server and every correct server under five seeds each, as
+many runs at a time as there are cores. A surviving faulty server is a rule of the contract the
+suite does not check; a failing correct server is a false positive; the failure message names it
+and its divergence or difference, and so does a faulty server caught only after its first
+KILLED_WITHIN requests (the leading phase is there to show every one of them early). The cost
+is recorded as the `mutants_wall_seconds` property (shown in junit XML), never asserted.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from immoteur_contract.mutants import FAULTY_SERVERS
+from immoteur_contract.mutants import CORRECT_SERVERS, FAULTY_SERVERS
 
 REFERENCE_SEEDS = 5
 SEED = 0
@@ -27,7 +27,7 @@ KILLED_WITHIN = 100
 """Every faulty server shows within this many requests (the leading phase's promise)."""
 
 
-def test_mutants_suite_kills_every_faulty_server_and_passes_the_reference(
+def test_mutants_suite_kills_every_faulty_server_and_passes_every_correct_one(
     tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
     report = tmp_path / "mutants.json"
@@ -49,7 +49,7 @@ def test_mutants_suite_kills_every_faulty_server_and_passes_the_reference(
         ],
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1800,
         check=False,
     )
     assert report.exists(), completed.stderr[-4000:]
@@ -60,6 +60,18 @@ def test_mutants_suite_kills_every_faulty_server_and_passes_the_reference(
     assert [run["seed"] for run in reference] == list(range(SEED, SEED + REFERENCE_SEEDS))
     failed = [run for run in reference if run["verdict"] != "passed"]
     assert not failed, f"the reference server did not pass: {failed}\n{completed.stderr[-4000:]}"
+
+    correct = table["correct_servers"]
+    assert sorted((run["name"], run["seed"]) for run in correct) == sorted(
+        (name, seed) for name in CORRECT_SERVERS for seed in range(SEED, SEED + REFERENCE_SEEDS)
+    )
+    false_positives = [
+        f"{run['name']} seed {run['seed']} ({run['verdict']}, first rule "
+        f"{run['first_failure_rule']}): {run['difference']}"
+        for run in correct
+        if run["verdict"] != "passed"
+    ]
+    assert not false_positives, "correct servers the suite fails:\n" + "\n".join(false_positives)
 
     faulty = table["faulty_servers"]
     assert sorted(run["name"] for run in faulty) == sorted(FAULTY_SERVERS)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from immoteur_contract.rules import CONTRACT
 from immoteur_contract.server import free_port
 
 __all__ = ["closed_port", "live_reference_server", "own_remote_address"]
@@ -60,7 +61,8 @@ def live_reference_server(
 ) -> Iterator[str]:
     """Serve the reference server (or the factory `app`, MODULE:ATTR, importable from this
     folder too) accepting `token` (passed on stdin, never on the command line) on `host`
-    (loopback, or this machine's own address for "remote" rules); yield its base URL."""
+    (loopback, or this machine's own address for "remote" rules); yield its API base URL
+    (`http://HOST:PORT/public/v1`, used as given)."""
     port = closed_port()
     here = str(Path(__file__).parent)
     process = subprocess.Popen(
@@ -80,7 +82,7 @@ def live_reference_server(
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the reference server did not start") from None
                 time.sleep(0.1)
-        yield url
+        yield url + CONTRACT.base_path
     finally:
         process.terminate()
         process.wait(timeout=10)

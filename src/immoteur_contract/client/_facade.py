@@ -43,6 +43,7 @@ from immoteur_client.types import Response
 
 from ..rules import CONTRACT
 from ..spec import SPEC_PATH, SpecMismatchError
+from ..urls import PRODUCTION_BASE_URL, api_base_url
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -80,7 +81,7 @@ __all__ = [
     "IssueReports",
 ]
 
-DEFAULT_BASE_URL: str = CONTRACT.document["servers"][0]["url"]
+DEFAULT_BASE_URL: str = PRODUCTION_BASE_URL
 """The production server named by the spec."""
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
@@ -194,7 +195,7 @@ class _Core:
         rng: random.Random | None,
     ) -> None:
         self.secret = _secret(token)
-        self.base_url = base_url.rstrip("/")
+        self.base_url = api_base_url(base_url)
         self.timeout = _timeout(timeout)
         self.policy = RetryPolicy(max_retries=max_retries)
         self.rng = rng or random.Random()
@@ -363,7 +364,8 @@ class IssueReports:
     """Files issue reports (synchronous). Use as a context manager, or call `close()`.
 
     token: the personal access token (str or Secret); default: the IMMOTEUR_TOKEN variable.
-    base_url: the API base URL, up to and including /public/v1 (default: production).
+    base_url: the API base URL, used as given (urls.api_base_url): production (the default)
+        is https://api.immoteur.com/public/v1; for a server with the API at its root, its root.
     timeout: seconds or an httpx.Timeout (default: connect 5 s, others 30 s); None: no timeout.
     max_retries: retries of outcomes that cannot file twice (429, 503, connect failures).
     transport: an httpx transport (e.g. httpx.MockTransport, or a WSGI/ASGI-backed one).

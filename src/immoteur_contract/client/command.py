@@ -23,6 +23,7 @@ from immoteur_client.models import IssueReportRequest
 
 from ..arguments import base_url, non_negative_int, positive_number
 from ..rules import CONTRACT
+from ..urls import BASE_URL_HELP
 from ._errors import ImmoteurError, ReportRuleError, ValidationFailedError
 from ._facade import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, TOKEN_ENV_VAR, IssueReports
 from ._reports import ClusteringReport, DataReport, OtherReport, Report
@@ -60,7 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--base-url",
         type=base_url,
         default=DEFAULT_BASE_URL,
-        help=f"API base URL, up to /public/v1 (default: {DEFAULT_BASE_URL})",
+        metavar="URL",
+        help=f"API base URL, {BASE_URL_HELP} (default: {DEFAULT_BASE_URL})",
     )
     common.add_argument(
         "--timeout",

@@ -1,23 +1,39 @@
-"""The catalog of faulty servers: every registered divergence, and how the runner reaches each.
+"""The catalogs of faulty and correct servers, and how the runner reaches each.
 
-Importing this module registers every faulty server (rule_faults.py, http_faults.py). A faulty
-server NAME is served to the runner as `immoteur_contract.mutants.apps:NAME` (see apps.py), a
-factory `(token) -> ASGI app`; the reference server is `REFERENCE_APP`.
+Importing this module registers every faulty server (rule_faults.py, http_faults.py) and every
+correct server (correct_servers.py, correct_wire.py). A server NAME of either catalog is served
+to the runner as `immoteur_contract.mutants.apps:NAME` (see apps.py), a factory
+`(token) -> ASGI app`; the reference server is `REFERENCE_APP`.
 """
 
 from __future__ import annotations
 
-from . import http_faults, rule_faults
-from .registry import FAULTY_SERVERS, FaultyServer
+from . import correct_servers, correct_wire, http_faults, rule_faults
+from .registry import CORRECT_SERVERS, FAULTY_SERVERS, CorrectServer, FaultyServer
 
-__all__ = ["APPS_MODULE", "FAULTY_SERVERS", "REFERENCE_APP", "app_spec", "faulty_server", "names"]
+__all__ = [
+    "APPS_MODULE",
+    "CORRECT_SERVERS",
+    "FAULTY_SERVERS",
+    "REFERENCE_APP",
+    "app_spec",
+    "correct_names",
+    "correct_server",
+    "faulty_server",
+    "names",
+]
 
 APPS_MODULE = "immoteur_contract.mutants.apps"
 """The module whose attribute NAME is the factory of faulty server NAME."""
 REFERENCE_APP = "immoteur_contract.server:reference_app"
 """The `--app` spec of the reference server."""
 
-_LOADED = (rule_faults, http_faults)  # imported for their registrations
+_LOADED = (
+    rule_faults,
+    http_faults,
+    correct_wire,
+    correct_servers,
+)  # imported for their registrations
 
 
 def names() -> list[str]:
@@ -33,7 +49,21 @@ def faulty_server(name: str) -> FaultyServer:
         raise KeyError(f"no faulty server {name!r}; known: {', '.join(FAULTY_SERVERS)}") from None
 
 
+def correct_names() -> list[str]:
+    """Every correct server's name, in catalog order."""
+    return list(CORRECT_SERVERS)
+
+
+def correct_server(name: str) -> CorrectServer:
+    """The correct server `name`; KeyError lists the known names."""
+    try:
+        return CORRECT_SERVERS[name]
+    except KeyError:
+        raise KeyError(f"no correct server {name!r}; known: {', '.join(CORRECT_SERVERS)}") from None
+
+
 def app_spec(name: str) -> str:
-    """The runner's `--app MODULE:ATTR` for faulty server `name`."""
-    faulty_server(name)
+    """The runner's `--app MODULE:ATTR` for the faulty or correct server `name`."""
+    if name not in CORRECT_SERVERS:
+        faulty_server(name)
     return f"{APPS_MODULE}:{name}"

@@ -1,7 +1,10 @@
-"""`immoteur-contract mutants`: the contract suite against every faulty server, and the reference.
+"""`immoteur-contract mutants`: the contract suite against every faulty server, every correct
+server, and the reference.
 
-Every faulty server must be killed (the suite finds it non-conforming) and the reference server
-must pass; the exit status is 0 only then, 1 otherwise, 2 for a usage error. Runs go in
+Every faulty server must be killed (the suite finds it non-conforming), and the reference server
+and every correct server (one that differs from the reference only where the contract leaves
+room) must pass, each under `--reference-seeds` seeds; the exit status is 0 only then, 1
+otherwise, 2 for a usage error. Runs go in
 parallel (`--jobs`, default: the number of cores), each with `--fail-fast`; a progress line is
 printed to stderr as each finishes, and the table to stdout at the end.
 """
@@ -23,7 +26,7 @@ from ..arguments import (
     prepare_outputs,
     seed,
 )
-from .catalog import FAULTY_SERVERS, REFERENCE_APP, app_spec
+from .catalog import CORRECT_SERVERS, FAULTY_SERVERS, REFERENCE_APP, app_spec
 from .kill import Outcome, Target, default_isolation, run_targets
 from .table import progress_line, render_table, summary, to_json
 
@@ -47,10 +50,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=non_negative_int,
         default=1,
         metavar="K",
-        help="run the reference server under seeds SEED..SEED+K-1 (default: 1)",
+        help="run the reference and each correct server under seeds SEED..SEED+K-1 (default: 1)",
     )
     parser.add_argument(
-        "--only", nargs="+", default=None, metavar="NAME", help="only these faulty servers"
+        "--only",
+        nargs="+",
+        default=None,
+        metavar="NAME",
+        help="only these faulty or correct servers (and the reference)",
     )
     parser.add_argument(
         "--report", type=output_file, default=None, metavar="PATH", help="JSON table"
@@ -58,7 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--list",
         action="store_true",
-        help="list the faulty servers and their divergence, then exit",
+        help="list the faulty servers and their divergence, the correct servers and their "
+        "difference, then exit",
     )
     parser.add_argument(
         "--isolation",
@@ -73,19 +81,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def targets(names: list[str], seed: int, reference_seeds: int) -> list[Target]:
-    """The reference runs (first: they are the longest) and one run per faulty server."""
-    reference = [
-        Target("reference", REFERENCE_APP, seed + offset, should_conform=True)
-        for offset in range(reference_seeds)
+    """The reference runs and each correct server's runs (first: they are the longest), under
+    `reference_seeds` seeds each, then one run per faulty server. `names` holds faulty and
+    correct server names."""
+    seeds = [seed + offset for offset in range(reference_seeds)]
+    reference = [Target("reference", REFERENCE_APP, s, should_conform=True) for s in seeds]
+    correct = [
+        Target(
+            name,
+            app_spec(name),
+            s,
+            should_conform=True,
+            over_http=CORRECT_SERVERS[name].kind == "transport",
+        )
+        for name in names
+        if name in CORRECT_SERVERS
+        for s in seeds
     ]
-    faulty = [Target(name, app_spec(name), seed, should_conform=False) for name in names]
-    return reference + faulty
+    faulty = [
+        Target(name, app_spec(name), seed, should_conform=False)
+        for name in names
+        if name in FAULTY_SERVERS
+    ]
+    return reference + correct + faulty
 
 
 def _list() -> int:
-    width = max(len(name) for name in FAULTY_SERVERS)
+    width = max(len(name) for name in [*FAULTY_SERVERS, *CORRECT_SERVERS])
     for server in FAULTY_SERVERS.values():
-        print(f"{server.name:<{width}}  {server.kind:<8}  {server.divergence}")
+        print(f"{server.name:<{width}}  {server.kind:<9}  {server.divergence}")
+    for correct in CORRECT_SERVERS.values():
+        print(f"{correct.name:<{width}}  {'correct':<9}  {correct.difference}")
     return 0
 
 
@@ -98,10 +124,11 @@ def run(args: argparse.Namespace) -> int:
     """Run the table; 0 when every faulty server is killed and the reference passes."""
     if args.list:
         return _list()
-    names: list[str] = list(args.only) if args.only else list(FAULTY_SERVERS)
-    unknown = [name for name in names if name not in FAULTY_SERVERS]
+    names: list[str] = list(args.only) if args.only else [*FAULTY_SERVERS, *CORRECT_SERVERS]
+    unknown = [name for name in names if name not in FAULTY_SERVERS and name not in CORRECT_SERVERS]
     if unknown:
-        return _usage_error(f"--only: unknown faulty server(s): {', '.join(unknown)}; see --list")
+        listed = ", ".join(unknown)
+        return _usage_error(f"--only: unknown faulty or correct server(s): {listed}; see --list")
     try:
         prepare_outputs([("--report", args.report)])
     except OutputPathError as error:
@@ -124,7 +151,8 @@ def run(args: argparse.Namespace) -> int:
         on_done=on_done,
     )
     seconds = time.perf_counter() - started
-    print(render_table(outcomes, list(FAULTY_SERVERS)))
+    order = [*CORRECT_SERVERS, *FAULTY_SERVERS]
+    print(render_table(outcomes, order))
     print(summary(outcomes, seconds, jobs))
     for outcome in outcomes:
         if outcome.error:
@@ -133,6 +161,6 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     if args.report is not None:
-        report = to_json(outcomes, FAULTY_SERVERS, seconds=seconds, jobs=jobs)
+        report = to_json(outcomes, FAULTY_SERVERS, CORRECT_SERVERS, seconds=seconds, jobs=jobs)
         args.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0 if outcomes and all(outcome.ok for outcome in outcomes) else 1

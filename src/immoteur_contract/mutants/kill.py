@@ -5,7 +5,8 @@ A target is the runner's `--app MODULE:ATTR` plus a seed. Each run is `immoteur-
 time. By default the process is a fork of this one, made after warm.py has run the suite once
 here (a run then starts warm, in a fresh address space: under a second before its first request
 instead of about 15 s); `isolation="spawn"` starts a new interpreter per run instead
-(`python -m immoteur_contract.cli run ...`; slower, for platforms without fork). The runner's
+(`python -m immoteur_contract.cli run ...`; slower, for platforms without fork). A target served
+`over_http` is put on a loopback socket first and run with `--base-url` (served.py). The runner's
 JSON report gives the verdict, the request count and the request of the first failure.
 """
 
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from .served import run_served
 from .warm import run_in_process, warm_up
 
 __all__ = [
@@ -45,13 +47,15 @@ _LOG_TAIL = 2000
 
 @dataclass(frozen=True)
 class Target:
-    """One run of the suite: a name for the table, the `--app` spec, the seed, and whether the
-    target should conform (the reference server) or be killed (a faulty server)."""
+    """One run of the suite: a name for the table, the `--app` spec, the seed, whether the
+    target should conform (the reference and correct servers) or be killed (a faulty server),
+    and whether it is served over a loopback socket instead of in-process."""
 
     name: str
     app: str
     seed: int
     should_conform: bool
+    over_http: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,11 +89,22 @@ class Outcome:
 
 
 def runner_argv(target: Target, report: Path, *, fail_fast: bool = True) -> list[str]:
-    """The `immoteur-contract` arguments of one run (no token: the runner picks its own)."""
-    argv = ["run", "--app", target.app, "--seed", str(target.seed), "--report", str(report), "-q"]
+    """The `immoteur-contract` arguments of one run (no token: the runner picks its own, or
+    served.py passes it in the environment). A target served over HTTP gets its `--base-url`
+    from served.py, so it has no `--app` here."""
+    argv = ["run", "--seed", str(target.seed), "--report", str(report), "-q"]
+    if not target.over_http:
+        argv[1:1] = ["--app", target.app]
     if fail_fast:
         argv.append("--fail-fast")
     return argv
+
+
+def _command(target: Target, argv: Sequence[str]) -> list[str]:
+    """The new-interpreter command of one run."""
+    if target.over_http:
+        return [sys.executable, "-m", "immoteur_contract.mutants.served", target.app, *argv]
+    return [sys.executable, "-m", "immoteur_contract.cli", *argv]
 
 
 def default_isolation() -> Isolation:
@@ -104,12 +119,12 @@ class _Job(Protocol):
 
 
 class _Spawned:
-    """A run in a new interpreter: `python -m immoteur_contract.cli ...`."""
+    """A run in a new interpreter: `python -m immoteur_contract.cli ...` (or served.py)."""
 
-    def __init__(self, argv: Sequence[str], log: Path) -> None:
+    def __init__(self, target: Target, argv: Sequence[str], log: Path) -> None:
         with log.open("wb") as out:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "immoteur_contract.cli", *argv],
+                _command(target, argv),
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -124,14 +139,15 @@ class _Spawned:
 
 
 class _Forked:
-    """A run in a fork of this process: `cli.main(argv)`, output to the log, then `_exit`."""
+    """A run in a fork of this process: the runner (served over HTTP first when the target says
+    so), output to the log, then `_exit`."""
 
-    def __init__(self, argv: Sequence[str], log: Path) -> None:
+    def __init__(self, target: Target, argv: Sequence[str], log: Path) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, reported through the exit code
-            _child(argv, log)
+            _child(target, argv, log)
         self._pid = pid
         self._code: int | None = None
 
@@ -150,14 +166,14 @@ class _Forked:
             self._code = os.waitstatus_to_exitcode(status)
 
 
-def _child(argv: Sequence[str], log: Path) -> None:  # pragma: no cover - forked child
+def _child(target: Target, argv: Sequence[str], log: Path) -> None:  # pragma: no cover - forked
     code = 3
     try:
         fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(fd, 1)
         os.dup2(fd, 2)
         os.close(fd)
-        code = run_in_process(argv)
+        code = run_served(target.app, argv) if target.over_http else run_in_process(argv)
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 2
     except BaseException:
@@ -225,7 +241,11 @@ def run_targets(
                 report = Path(scratch, f"{index}.json")
                 log = Path(scratch, f"{index}.log")
                 argv = runner_argv(target, report)
-                job: _Job = _Forked(argv, log) if isolation == "fork" else _Spawned(argv, log)
+                job: _Job = (
+                    _Forked(target, argv, log)
+                    if isolation == "fork"
+                    else _Spawned(target, argv, log)
+                )
                 running.append(_Running(target, job, time.perf_counter(), report, log))
             while running:
                 _collect(running, outcomes, timeout, on_done)

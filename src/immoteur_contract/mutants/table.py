@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .kill import Outcome
-from .registry import FaultyServer
+from .registry import CorrectServer, FaultyServer
 
 __all__ = ["progress_line", "render_table", "summary", "to_json"]
 
@@ -14,7 +14,7 @@ _HEADER = ("target", "seed", "verdict", "seconds", "requests", "first failure at
 
 
 def _label(outcome: Outcome) -> str:
-    return "(reference server)" if outcome.target.should_conform else outcome.target.name
+    return "(reference server)" if outcome.target.name == "reference" else outcome.target.name
 
 
 def _dash(value: object) -> str:
@@ -34,11 +34,12 @@ def _row(outcome: Outcome) -> tuple[str, ...]:
 
 
 def _ordered(outcomes: Sequence[Outcome], order: Sequence[str]) -> list[Outcome]:
-    """Reference runs first (by seed), then faulty servers in catalog order."""
+    """Reference runs first (by seed), then correct and faulty servers in `order`."""
     rank = {name: index for index, name in enumerate(order)}
     return sorted(
         outcomes,
         key=lambda o: (
+            o.target.name != "reference",
             not o.target.should_conform,
             rank.get(o.target.name, len(rank)),
             o.target.seed,
@@ -47,7 +48,7 @@ def _ordered(outcomes: Sequence[Outcome], order: Sequence[str]) -> list[Outcome]
 
 
 def render_table(outcomes: Sequence[Outcome], order: Sequence[str] = ()) -> str:
-    """An aligned text table, reference runs first, then faulty servers in `order`."""
+    """An aligned text table, reference runs first, then correct and faulty servers in `order`."""
     rows = [_HEADER, *(_row(outcome) for outcome in _ordered(outcomes, order))]
     widths = [max(len(row[column]) for row in rows) for column in range(len(_HEADER))]
     numeric = {1, 3, 4, 5}
@@ -73,7 +74,7 @@ def progress_line(outcome: Outcome, done: int, total: int) -> str:
     if outcome.verdict == "error":
         detail = f"runner exit code {outcome.exit_code}"
     name = _label(outcome)
-    if outcome.target.should_conform:
+    if outcome.target.should_conform:  # several seeds each
         name += f" seed {outcome.target.seed}"
     return (
         f"[{done:>{width}}/{total}] {outcome.verdict:<8} {name}  {outcome.seconds:.2f} s  {detail}"
@@ -81,25 +82,32 @@ def progress_line(outcome: Outcome, done: int, total: int) -> str:
 
 
 def summary(outcomes: Sequence[Outcome], seconds: float, jobs: int) -> str:
-    """The closing line: how many faulty servers were killed and whether the reference passed."""
+    """The closing line: how many faulty servers were killed, and how many runs of the reference
+    and of the correct servers passed."""
     faulty = [o for o in outcomes if not o.target.should_conform]
-    reference = [o for o in outcomes if o.target.should_conform]
+    reference = [o for o in outcomes if o.target.name == "reference"]
+    correct = [o for o in outcomes if o.target.should_conform and o.target.name != "reference"]
     killed = sum(o.verdict == "killed" for o in faulty)
     passed = sum(o.verdict == "passed" for o in reference)
+    correct_passed = sum(o.verdict == "passed" for o in correct)
     return (
         f"{killed}/{len(faulty)} faulty servers killed; reference server passed "
-        f"{passed}/{len(reference)} runs; {seconds:.1f} s wall time with {jobs} jobs"
+        f"{passed}/{len(reference)} runs; correct servers passed {correct_passed}/{len(correct)} "
+        f"runs; {seconds:.1f} s wall time with {jobs} jobs"
     )
 
 
 def to_json(
     outcomes: Sequence[Outcome],
     catalog: Mapping[str, FaultyServer],
+    correct: Mapping[str, CorrectServer] | None = None,
     *,
     seconds: float,
     jobs: int,
 ) -> dict[str, Any]:
-    """The table as JSON: `ok`, wall `seconds`, `jobs`, `reference` runs and `faulty_servers`."""
+    """The table as JSON: `ok`, wall `seconds`, `jobs`, `reference` runs, `correct_servers`
+    runs and `faulty_servers`."""
+    correct = correct or {}
 
     def entry(outcome: Outcome) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -120,13 +128,22 @@ def to_json(
                 "divergence": server.divergence,
                 **data,
             }
+        variant = correct.get(outcome.target.name)
+        if outcome.target.should_conform and variant is not None:
+            data = {
+                "name": variant.name,
+                "kind": variant.kind,
+                "difference": variant.difference,
+                **data,
+            }
         return data
 
-    ordered = _ordered(outcomes, list(catalog))
+    ordered = _ordered(outcomes, [*correct, *catalog])
     return {
         "ok": bool(outcomes) and all(o.ok for o in outcomes),
         "seconds": round(seconds, 3),
         "jobs": jobs,
-        "reference": [entry(o) for o in ordered if o.target.should_conform],
+        "reference": [entry(o) for o in ordered if o.target.name == "reference"],
+        "correct_servers": [entry(o) for o in ordered if o.target.name in correct],
         "faulty_servers": [entry(o) for o in ordered if not o.target.should_conform],
     }

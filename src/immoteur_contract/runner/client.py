@@ -1,5 +1,10 @@
 """How contract tests talk to the target: a thin client over the shared guarded transport,
 and a requests session adapter that routes schemathesis's requests through the same transport.
+
+Content codings are decoded exactly once, by httpx (gzip, deflate, and br and zstd through the
+pinned brotli and zstandard packages); the adapter hands schemathesis that decoded body framed
+as what it now is (no Content-Encoding, its own Content-Length), so requests does not decode it
+a second time.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import urllib3
 
 from .target import Target
 
-__all__ = ["ContractClient", "requests_session"]
+__all__ = ["ContractClient", "decoded_headers", "requests_session"]
 
 JSON = "application/json"
 
@@ -83,7 +88,7 @@ class _GuardedAdapter(requests.adapters.HTTPAdapter):
         )
         raw = urllib3.HTTPResponse(
             body=io.BytesIO(answer.content),
-            headers=urllib3.HTTPHeaderDict(answer.headers.multi_items()),
+            headers=decoded_headers(answer),
             status=answer.status_code,
             reason=answer.reason_phrase,
             version=11,
@@ -91,6 +96,21 @@ class _GuardedAdapter(requests.adapters.HTTPAdapter):
             decode_content=False,
         )
         return self.build_response(request, raw)
+
+
+_FRAMING = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+"""Headers that describe the bytes on the wire, which httpx has already unframed and decoded."""
+
+
+def decoded_headers(response: httpx.Response) -> urllib3.HTTPHeaderDict:
+    """The response's headers as they describe its decoded body: the server's headers without
+    Content-Encoding and Transfer-Encoding, and a Content-Length of the decoded body (else
+    requests would decode a body that httpx has already decoded)."""
+    headers = urllib3.HTTPHeaderDict(
+        [(name, value) for name, value in response.headers.multi_items() if name not in _FRAMING]
+    )
+    headers["content-length"] = str(len(response.content))
+    return headers
 
 
 def _text(value: str | bytes) -> str:

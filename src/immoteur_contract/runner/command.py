@@ -24,6 +24,7 @@ from ..arguments import (
     prepare_outputs,
     seed,
 )
+from ..urls import BASE_URL_HELP
 from . import regression
 from .options import DEFAULT_EXAMPLES
 
@@ -49,8 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--base-url",
         type=base_url,
         metavar="URL",
-        help="server to test, e.g. http://127.0.0.1:8080 (token from "
-        "IMMOTEUR_TOKEN); default: the reference server in-process",
+        help=f"server to test, {BASE_URL_HELP}; token from IMMOTEUR_TOKEN "
+        "(default: the reference server in-process)",
     )
     target.add_argument(
         "--app",

@@ -18,6 +18,8 @@ from ..arguments import base_url, output_file, positive_int, positive_number, se
 if TYPE_CHECKING:  # pytest is imported only for types: `run` parses its options without it
     import pytest
 
+from ..urls import BASE_URL_HELP
+
 __all__ = ["DEFAULT_EXAMPLES", "Options", "add_pytest_options"]
 
 DEFAULT_EXAMPLES = 5
@@ -32,7 +34,8 @@ def add_pytest_options(parser: pytest.Parser) -> None:
         type=base_url,
         default=None,
         metavar="URL",
-        help="server to test (token from IMMOTEUR_TOKEN); default: in-process app",
+        help=f"server to test, {BASE_URL_HELP}; token from IMMOTEUR_TOKEN "
+        "(default: in-process app)",
     )
     group.addoption(
         "--app",

@@ -32,6 +32,7 @@ from .items import outcome_of, plan_item
 from .ledger import Context, Ledger, decode_body
 from .observations import Observations
 from .options import Options, add_pytest_options
+from .preflight import preflight
 from .progress import Progress, Status
 from .report import Failure, Outcome, RunReport, failures_of, render_table
 from .safety import Policy, policy_for
@@ -120,8 +121,8 @@ def _stop(state: RunState, message: str) -> None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Open the target and send one request that must be rejected: a preflight that turns an
-    unreachable target or a rejected token into one clear line before any test runs."""
+    """Open the target and run the preflight (preflight.py), which turns an unreachable target, a
+    rejected token or a URL without the endpoint into one clear line before any test runs."""
     state = _state(session.config)
     try:
         state.target = open_target(
@@ -130,7 +131,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             policy=state.policy,
             ledger=state.ledger,
         )
-        ContractClient(state.target).post({})
+        preflight(ContractClient(state.target))
     except (UsageError, StopRunError) as error:
         state.error = scrub(str(error), state.token)
     except httpx.HTTPError as error:

@@ -13,11 +13,11 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from ..rules import CONTRACT
+from ..urls import api_base_url
 from .asgi import AsgiTransport
 from .ledger import Ledger
 from .safety import Policy
@@ -29,29 +29,29 @@ __all__ = [
     "TOKEN_ENV",
     "Target",
     "UsageError",
-    "api_base_url",
     "load_factory",
     "open_target",
+    "target_base_url",
 ]
 
 DEFAULT_APP = "immoteur_contract.server:reference_app"
 TOKEN_ENV = "IMMOTEUR_TOKEN"
-IN_PROCESS_BASE_URL = "http://127.0.0.1:8080"
-"""Base URL shown for an in-process target (where `immoteur-contract mock` listens)."""
+IN_PROCESS_BASE_URL = "http://127.0.0.1:8080" + CONTRACT.base_path
+"""The base URL of an in-process target, shown in curl lines: where `immoteur-contract mock`
+serves the API, so that a line replays against `make mock`."""
 
 
 class UsageError(Exception):
     """A bad option or environment: the run cannot start (exit 2)."""
 
 
-def api_base_url(url: str) -> str:
-    """The API base (the spec's server URL shape, `.../public/v1`) for a user's base URL:
-    a URL without a path gets the spec's base path appended."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"--base-url must be an http(s) URL, got {url!r}")
-    path = parts.path.rstrip("/")
-    return f"{parts.scheme}://{parts.netloc}{path or CONTRACT.base_path}"
+def target_base_url(url: str) -> str:
+    """The API base for `--base-url`: the URL as given (urls.api_base_url, the rule every command
+    follows); UsageError naming the flag when it is not an http(s) URL."""
+    try:
+        return api_base_url(url)
+    except ValueError as error:
+        raise UsageError(f"--base-url: {error}") from None
 
 
 def load_factory(spec: str) -> Callable[[str], Any]:
@@ -97,14 +97,14 @@ def open_target(
         token = os.environ.get(TOKEN_ENV, "")
         if not token:
             raise UsageError(f"{TOKEN_ENV} is not set: the token for --base-url comes from it")
-        base = api_base_url(base_url)
+        base = target_base_url(base_url)
         inner: httpx.BaseTransport = httpx.HTTPTransport(retries=0)
         display = base
     else:
         token = "contract-" + secrets.token_urlsafe(24)
         factory = load_factory(app or DEFAULT_APP)
         inner = AsgiTransport(factory(token))
-        base = IN_PROCESS_BASE_URL + CONTRACT.base_path
+        base = IN_PROCESS_BASE_URL
         display = f"in-process {app or DEFAULT_APP}"
     guard = GuardedTransport(inner, policy=policy, token=token, ledger=ledger)
     client = httpx.Client(transport=guard, timeout=timeout, follow_redirects=False)
