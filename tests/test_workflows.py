@@ -117,7 +117,7 @@ def test_workflows_regression_run_command_parses_with_the_real_parser() -> None:
     assert not args.allow_writes
     assert args.junit
     assert args.report
-    assert args.summary == "step-summary.md"
+    assert str(args.summary) == "step-summary.md"
     assert args.compare_to == "last/contract-report.json"
     assert Baseline.load(ROOT / args.baseline) is not None  # committed and valid
 
@@ -138,7 +138,7 @@ def test_workflows_regression_keeps_the_report_it_compares_next_time() -> None:
     )
     download = next(s for s in _steps(workflow) if "gh run download" in str(s.get("run", "")))
     name = upload["with"]["name"]
-    assert args.report in upload["with"]["path"]
+    assert str(args.report) in upload["with"]["path"]
     assert f"--name {name}" in download["run"]
     assert Path(args.compare_to).name == Path(args.report).name
     assert upload["if"] == "always()"

@@ -86,10 +86,13 @@ def base_url(text: str) -> str:
 
     try:
         urlsplit(text).port  # noqa: B018 (raises on a port that is not a number in 0-65535)
+    except ValueError:
+        message = f"must be an http(s) URL with a port in 0-65535, got {text!r}"
+        raise argparse.ArgumentTypeError(message) from None
+    try:
         return api_base_url(text)
     except ValueError as error:
-        message = str(error).removeprefix("the base URL ")
-        raise argparse.ArgumentTypeError(message) from None
+        raise argparse.ArgumentTypeError(str(error).removeprefix("the base URL ")) from None
 
 
 class OutputPathError(ValueError):

@@ -38,22 +38,24 @@ TOKEN = "prism-accepts-any-token"
 _UUID_ITEMS = "its 422 is the spec's example, keyed issueFacets, so the faulty {} item is not named"
 _NO_ALLOW = "its 405 for a method the spec does not declare has no Allow header"
 PRISM_DIVERGENCES = {
-    "test_3_auth_protocol.py::test_bad_authorization_is_unauthenticated"
+    "test_1_auth_protocol.py::test_bad_authorization_is_unauthenticated"
     "[wrong-token-valid-body]": "it accepts any Bearer token: a wrong one gets 201",
-    "test_3_auth_protocol.py::test_bad_authorization_is_unauthenticated"
+    "test_1_auth_protocol.py::test_bad_authorization_is_unauthenticated"
     "[wrong-token-invalid-body]": "it accepts any Bearer token: a wrong one gets 422, not 401",
-    "test_3_auth_protocol.py::test_other_method_is_not_allowed[GET]": _NO_ALLOW,
-    "test_3_auth_protocol.py::test_other_method_is_not_allowed[PUT]": _NO_ALLOW,
-    "test_3_auth_protocol.py::test_other_method_is_not_allowed[PATCH]": _NO_ALLOW,
-    "test_3_auth_protocol.py::test_other_method_is_not_allowed[DELETE]": _NO_ALLOW,
-    "test_6_schema.py::test_schema_conformance[ST204]": "schemathesis: TRACE gets " + _NO_ALLOW[4:],
-    "test_1_rule_boundaries.py::test_rule_boundary_is_rejected[property-ids-uuid]": (
+    "test_1_auth_protocol.py::test_other_method_is_not_allowed[GET]": _NO_ALLOW,
+    "test_1_auth_protocol.py::test_other_method_is_not_allowed[PUT]": _NO_ALLOW,
+    "test_1_auth_protocol.py::test_other_method_is_not_allowed[PATCH]": _NO_ALLOW,
+    "test_1_auth_protocol.py::test_other_method_is_not_allowed[DELETE]": _NO_ALLOW,
+    "test_6_schema.py::test_schema_conformance[UnsupportedMethodResponse]": (
+        "schemathesis: TRACE gets " + _NO_ALLOW[4:]
+    ),
+    "test_3_rule_boundaries.py::test_rule_boundary_is_rejected[property-ids-uuid]": (
         _UUID_ITEMS.format("propertyIds")
     ),
-    "test_1_rule_boundaries.py::test_rule_boundary_is_rejected[classified-ids-uuid]": (
+    "test_3_rule_boundaries.py::test_rule_boundary_is_rejected[classified-ids-uuid]": (
         _UUID_ITEMS.format("classifiedIds")
     ),
-    "test_1_rule_boundaries.py::test_rule_boundary_is_rejected[issue-facets-enum]": (
+    "test_3_rule_boundaries.py::test_rule_boundary_is_rejected[issue-facets-enum]": (
         _UUID_ITEMS.format("issueFacets")
     ),
     "test_4_rules_generated.py::test_report_breaking_rule_is_rejected[property-ids-uuid]": (
@@ -70,13 +72,14 @@ PRISM_DIVERGENCES = {
 from the contract (D10: 401 for an invalid token, keys that name the field at fault, 405 with
 Allow)."""
 
-_RULE_LAYER_FILES = ("test_1_rule_boundaries.py", "test_4_rules_generated.py")
+_RULE_LAYER_FILES = ("test_3_rule_boundaries.py", "test_4_rules_generated.py")
 _CHECK_CODE = re.compile(r"^- (ST\d+) ", re.MULTILINE)
 
 
 def families(failures: list[dict[str, Any]]) -> set[str]:
     """The failure families of a run report: rule-layer tests by function and rule, schema
-    failures by schemathesis check code, other tests by their whole id."""
+    failures by schemathesis check code (or the failure class, the failure's `expectation`),
+    other tests by their whole id."""
     found: set[str] = set()
     for failure in failures:
         test: str = failure["test"]
@@ -84,7 +87,7 @@ def families(failures: list[dict[str, Any]]) -> set[str]:
         if function.startswith(_RULE_LAYER_FILES):
             found.add(f"{function}[{failure['rule']}]")
         elif function.startswith("test_6_schema.py"):
-            codes = _CHECK_CODE.findall(failure["message"]) or ["unknown"]
+            codes = _CHECK_CODE.findall(failure["message"]) or [failure["expectation"]]
             found.update(f"{function}[{code}]" for code in codes)
         else:
             found.add(test)
@@ -171,8 +174,8 @@ def test_prism_run_reaches_every_layer(prism_report: dict[str, Any]) -> None:
     ("failure", "family"),
     [
         pytest.param(
-            {"test": "test_1_rule_boundaries.py::test_rule_boundary_is_rejected[a:b]", "rule": "a"},
-            "test_1_rule_boundaries.py::test_rule_boundary_is_rejected[a]",
+            {"test": "test_3_rule_boundaries.py::test_rule_boundary_is_rejected[a:b]", "rule": "a"},
+            "test_3_rule_boundaries.py::test_rule_boundary_is_rejected[a]",
             id="rule-layer-by-rule",
         ),
         pytest.param(
@@ -185,8 +188,8 @@ def test_prism_run_reaches_every_layer(prism_report: dict[str, Any]) -> None:
             id="schema-by-check-code",
         ),
         pytest.param(
-            {"test": "test_3_auth_protocol.py::test_x[GET]", "rule": "auth-protocol"},
-            "test_3_auth_protocol.py::test_x[GET]",
+            {"test": "test_1_auth_protocol.py::test_x[GET]", "rule": "auth-protocol"},
+            "test_1_auth_protocol.py::test_x[GET]",
             id="other-by-id",
         ),
     ],
