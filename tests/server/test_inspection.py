@@ -37,7 +37,8 @@ async def test_inspection_lists_stored_reports_in_order(client: httpx.AsyncClien
 async def test_inspection_lists_nothing_rejected(client: httpx.AsyncClient) -> None:
     await client.post(CONTRACT.endpoint_path, json={"issueKind": "data"}, headers=AUTH)
     await client.post(CONTRACT.endpoint_path, json=valid_body())
-    assert (await client.get("/_mock/reports")).json() == {"count": 0, "reports": []}
+    listing = (await client.get("/_mock/reports")).json()
+    assert listing == {"count": 0, "dropped": 0, "reports": [], "next": None}
 
 
 async def test_inspection_fetches_one_report_by_id(client: httpx.AsyncClient) -> None:

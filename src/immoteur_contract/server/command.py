@@ -30,7 +30,7 @@ from .app import create_app
 from .inspection import REPORTS_PATH
 from .serving import is_loopback_host
 from .settings import ServerSettings
-from .store import MemoryStore, ReportStore, SqliteStore
+from .store import DEFAULT_STORE_CAP, MemoryStore, ReportStore, SqliteStore
 
 __all__ = ["TOKEN_ENV", "add_arguments", "run"]
 
@@ -90,6 +90,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="seed of the random faults (--latency-range, --fail-rate)",
     )
+    doubles = parser.add_argument_group("store and client-testing doubles")
+    doubles.add_argument(
+        "--store-cap",
+        type=int,
+        default=DEFAULT_STORE_CAP,
+        metavar="N",
+        help=f"keep at most N reports, dropping the oldest (default {DEFAULT_STORE_CAP:,};"
+        " 0: no cap)",
+    )
+    doubles.add_argument(
+        "--allow-prefer",
+        action="store_true",
+        help="honour `Prefer: code=NNN` and `Prefer: example=NAME` (with a valid token) to answer"
+        " a documented error on demand; off by default so the server stays the contract",
+    )
     parser.add_argument(
         "--log-level",
         default="info",
@@ -120,7 +135,10 @@ def run(args: argparse.Namespace) -> int:
             rate_limit=args.rate_limit,
             fail_rate=args.fail_rate,
             seed=args.seed,
+            allow_prefer=args.allow_prefer,
         )
+        if args.store_cap < 0:
+            raise ValueError("--store-cap must be >= 0 (0: no cap)")
     except ValueError as error:
         print(f"invalid option: {error}", file=sys.stderr)
         return 2
@@ -132,7 +150,8 @@ def run(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    store: ReportStore = SqliteStore(args.store) if args.store else MemoryStore()
+    cap = args.store_cap or None
+    store: ReportStore = SqliteStore(args.store, cap=cap) if args.store else MemoryStore(cap=cap)
     app = AccessLogMiddleware(create_app(settings, store=store))
     config = uvicorn.Config(
         app,
