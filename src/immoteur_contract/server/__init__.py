@@ -16,9 +16,10 @@ from .faults import FailRateMiddleware, LatencyMiddleware, RateLimitMiddleware
 from .inspection import INSPECTION_PREFIX, REPORTS_PATH
 from .serving import free_port, serving
 from .settings import MAX_BODY_BYTES, ServerSettings
-from .store import MemoryStore, ReportStore, SqliteStore, StoredReport
+from .store import DEFAULT_STORE_CAP, MemoryStore, ReportStore, SqliteStore, StoredReport
 
 __all__ = [
+    "DEFAULT_STORE_CAP",
     "INSPECTION_PREFIX",
     "MAX_BODY_BYTES",
     "REPORTS_PATH",
