@@ -13,7 +13,10 @@ Starts `immoteur-contract mock` (in memory, --log-level warning) on loopback and
 
     uv run --frozen --no-sync python bench/store_memory.py [--small 50000] [--large 500]
 
-Extra arguments after `--` go to the mock command (e.g. `-- --store-cap 1000`).
+Extra arguments after `--` go to the mock command (e.g. `-- --store-cap 1000`); with
+`--baseline-src DIR` the same scenario then runs against another checkout's server (its src/).
+The timed POSTs run in their own thread and connection, so the client's own parsing of the
+listing does not count against the server.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import secrets
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -72,17 +76,31 @@ async def post_many(client: httpx.AsyncClient, body: dict[str, Any], count: int)
     await asyncio.gather(*(worker() for _ in range(16)))
 
 
-async def timed_posts(client: httpx.AsyncClient, stop: asyncio.Event) -> list[float]:
-    """POST the small report one at a time until `stop`; each request's seconds."""
-    latencies = []
-    while not stop.is_set():
-        started = time.perf_counter()
-        response = await client.post(CONTRACT.endpoint_path, json=SMALL)
-        latencies.append(time.perf_counter() - started)
-        if response.status_code != 201:
-            raise RuntimeError(f"POST answered {response.status_code}")
-        await asyncio.sleep(0.005)
-    return latencies
+class TimedPosts(threading.Thread):
+    """POSTs the small report one at a time, from its own thread and connection (so that the
+    listing's reading and parsing in the main thread does not delay it), until stopped; keeps
+    each request's seconds."""
+
+    def __init__(self, base_url: str, headers: dict[str, str]) -> None:
+        super().__init__(daemon=True)
+        self.client = httpx.Client(base_url=base_url, headers=headers, timeout=120)
+        self.stop = threading.Event()
+        self.latencies: list[float] = []
+
+    def run(self) -> None:
+        with self.client:
+            while not self.stop.is_set():
+                started = time.perf_counter()
+                response = self.client.post(CONTRACT.endpoint_path, json=SMALL)
+                self.latencies.append(time.perf_counter() - started)
+                if response.status_code != 201:
+                    raise RuntimeError(f"POST answered {response.status_code}")
+                time.sleep(0.005)
+
+    def finish(self) -> list[float]:
+        self.stop.set()
+        self.join()
+        return self.latencies
 
 
 async def read_listing(client: httpx.AsyncClient) -> tuple[int, int, int]:
@@ -115,49 +133,63 @@ async def measure(base_url: str, token: str, pid: int, args: argparse.Namespace)
         await asyncio.sleep(0.5)
         cleared = rss_mib(pid)
         per_10k = (full - idle) / args.small * 10_000
-        print(f"small reports: {args.small}; RSS idle {idle:.1f} MiB, full {full:.1f} MiB"
-              f" ({per_10k:.2f} MiB per 10,000), after DELETE {cleared:.1f} MiB"
-              f" ({(full - cleared) / max(full - idle, 1e-9):.0%} of the growth returned)")
+        print(
+            f"small reports: {args.small}; RSS idle {idle:.1f} MiB, full {full:.1f} MiB"
+            f" ({per_10k:.2f} MiB per 10,000), after DELETE {cleared:.1f} MiB"
+            f" ({(full - cleared) / max(full - idle, 1e-9):.0%} of the growth returned)"
+        )
 
         large = dict(SMALL, comment="\U0001f600" * 4000, padding="p" * (args.padding * 1024))
         await post_many(client, large, args.large)
         before_listing = rss_mib(pid)
-        stop = asyncio.Event()
-        baseline_task = asyncio.create_task(timed_posts(client, stop))
+        poster = TimedPosts(base_url, headers)
+        poster.start()
         await asyncio.sleep(2)
-        stop.set()
-        baseline = await baseline_task
-        stop = asyncio.Event()
-        during_task = asyncio.create_task(timed_posts(client, stop))
+        baseline = poster.finish()
+        poster = TimedPosts(base_url, headers)
+        poster.start()
         started = time.perf_counter()
         reports, size, largest = await read_listing(client)
         seconds = time.perf_counter() - started
-        stop.set()
-        during = await during_task
-        print(f"large reports: {args.large} of {len(httpx.Request('POST', '/', json=large).content) / 1024:.0f} KiB;"
-              f" RSS before listing {before_listing:.1f} MiB, peak {peak_mib(pid):.1f} MiB")
-        print(f"listing: {reports} reports, {size / 2**20:.1f} MiB in {seconds:.2f} s;"
-              f" largest page {largest / 2**20:.1f} MiB")
+        during = poster.finish()
+        kib = len(httpx.Request("POST", "/", json=large).content) / 1024
+        print(
+            f"large reports: {args.large} of {kib:.0f} KiB;"
+            f" RSS before listing {before_listing:.1f} MiB, peak {peak_mib(pid):.1f} MiB"
+        )
+        print(
+            f"listing: {reports} reports, {size / 2**20:.1f} MiB in {seconds:.2f} s;"
+            f" largest page {largest / 2**20:.1f} MiB"
+        )
         for name, values in (("before the listing", baseline), ("during the listing", during)):
-            print(f"POST latency {name}: {len(values)} requests, median"
-                  f" {statistics.median(values) * 1000:.1f} ms, worst {max(values) * 1000:.1f} ms")
+            print(
+                f"POST latency {name}: {len(values)} requests, median"
+                f" {statistics.median(values) * 1000:.1f} ms, worst {max(values) * 1000:.1f} ms"
+            )
         ratio = max(during) / statistics.median(baseline)
         print(f"worst POST during the listing / median before: {ratio:.1f}x")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", type=int, default=50_000)
-    parser.add_argument("--large", type=int, default=500)
-    parser.add_argument("--padding", type=int, default=900, help="KiB of padding per large report")
-    parser.add_argument("mock_args", nargs="*")
-    args = parser.parse_args()
+def run_one(label: str, source: str | None, args: argparse.Namespace) -> None:
+    """The whole scenario against the mock command, from `source` (a src/ folder) if given."""
+    print(f"--- {label}", flush=True)
     token = secrets.token_urlsafe(24)
     port = free_port()
     env = dict(os.environ, IMMOTEUR_MOCK_TOKEN=token)
+    if source is not None:
+        env["PYTHONPATH"] = source
     process = subprocess.Popen(
-        [sys.executable, "-m", "immoteur_contract.cli", "mock", "--port", str(port),
-         "--log-level", "warning", *args.mock_args],
+        [
+            sys.executable,
+            "-m",
+            "immoteur_contract.cli",
+            "mock",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            *args.mock_args,
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
     )
@@ -176,6 +208,24 @@ def main() -> int:
     finally:
         process.terminate()
         process.wait(30)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=50_000)
+    parser.add_argument("--large", type=int, default=500)
+    parser.add_argument("--padding", type=int, default=900, help="KiB of padding per large report")
+    parser.add_argument(
+        "--baseline-src",
+        metavar="DIR",
+        help="also run the scenario against the mock command of another checkout's src/ folder"
+        " (e.g. a worktree of the main branch), after this tree's, for a side-by-side reading",
+    )
+    parser.add_argument("mock_args", nargs="*")
+    args = parser.parse_args()
+    run_one("this tree", None, args)
+    if args.baseline_src:
+        run_one(f"baseline: {args.baseline_src}", args.baseline_src, args)
     return 0
 
 
