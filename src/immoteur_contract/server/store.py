@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 DEFAULT_STORE_CAP = 100_000
-"""Reports a store keeps by default before dropping the oldest (about 45 MiB of small reports
+"""Reports a store keeps by default before dropping the oldest (about 50 MiB of small reports
 in memory, measured with bench/store_memory.py)."""
 
 
