@@ -154,11 +154,11 @@ class MemoryStore:
         if position is None:
             return None
         row = self._rows[position - self._offset]
-        return None if row is None else _report(row)
+        return None if row is None else _report(*row[1:])
 
     def list(self) -> list[StoredReport]:
         """Every report, oldest first."""
-        return [_report(row) for row in self._rows[self._head :] if row is not None]
+        return [_report(*row[1:]) for row in self._rows[self._head :] if row is not None]
 
     def position(self, report_id: str) -> int | None:
         """The position of the report with this id, or None."""
@@ -301,7 +301,7 @@ class SqliteStore:
                 "SELECT report_id, created_at, body FROM reports WHERE report_id = ?",
                 (report_id,),
             ).fetchone()
-        return None if row is None else _report(row)
+        return None if row is None else _report(*row)
 
     def list(self) -> list[StoredReport]:
         """Every report, oldest first (rowid order is insertion order)."""
@@ -309,7 +309,7 @@ class SqliteStore:
             rows = self._db.execute(
                 "SELECT report_id, created_at, body FROM reports ORDER BY rowid"
             ).fetchall()
-        return [_report(row) for row in rows]
+        return [_report(*row) for row in rows]
 
     def position(self, report_id: str) -> int | None:
         """The rowid of the report with this id, or None."""
@@ -351,7 +351,6 @@ class SqliteStore:
         return f"SqliteStore({str(self.path)!r}, cap={self._cap})"
 
 
-def _report(row: tuple[str, str, str] | Row) -> StoredReport:
-    report_id, created_at, body = row if len(row) == 3 else row[1:]
-    decoded: dict[str, Any] = json.loads(body)
+def _report(report_id: str, created_at: str, body_json: str) -> StoredReport:
+    decoded: dict[str, Any] = json.loads(body_json)
     return StoredReport(report_id=report_id, created_at=created_at, body=decoded)
