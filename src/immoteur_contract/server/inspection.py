@@ -157,7 +157,9 @@ async def _list(store: ReportStore, query_string: bytes, send: Send) -> None:
             break
         for row in rows:
             encoded = _row_json(row)
-            chunk.append(b"," + encoded if listed else encoded)
+            if listed:
+                chunk.append(b",")
+            chunk.append(encoded)
             size += len(encoded) + 1
             listed += 1
             if size >= _STREAM_CHUNK:
