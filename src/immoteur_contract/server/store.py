@@ -100,9 +100,9 @@ class MemoryStore:
 
     Each report is kept as its id, time and compact JSON text: an immutable copy (a caller that
     mutates a body after `add` or after `get` changes nothing stored), and plain strings that the
-    garbage collector does not have to walk, which keeps a long-running mock fast. They sit in a
-    list in acceptance order (a report's position is its index plus an offset), so dropping the
-    oldest, finding a page and fetching by id are all O(1).
+    garbage collector does not have to walk, which keeps a long-running mock fast. Rows sit in a
+    list in acceptance order (position = index + offset), so dropping the oldest, finding a
+    page and fetching by id are all O(1).
     """
 
     def __init__(self, *, cap: int | None = DEFAULT_STORE_CAP) -> None:
@@ -111,7 +111,7 @@ class MemoryStore:
         self._cap = cap
         self._dropped = 0
         self._index: dict[str, int] = {}
-        self._rows: list[tuple[str, str, str] | None] = []  # (id, time, body JSON)
+        self._rows: list[Row | None] = []
         self._head = 0  # index in _rows of the oldest kept row
         self._offset = 1  # position of _rows[0]; positions never restart, not even on clear
 
@@ -130,8 +130,9 @@ class MemoryStore:
         never a silent overwrite."""
         if report.report_id in self._index:
             raise KeyError(f"duplicate report id {report.report_id}")
-        self._index[report.report_id] = self._offset + len(self._rows)
-        self._rows.append((report.report_id, report.created_at, _encode(report.body)))
+        position = self._offset + len(self._rows)
+        self._rows.append(Row(position, report.report_id, report.created_at, _encode(report.body)))
+        self._index[report.report_id] = position
         if self._cap is not None and len(self._index) > self._cap:
             self._drop_oldest()
 
@@ -140,7 +141,7 @@ class MemoryStore:
             self._head += 1
         self._rows[self._head] = None
         self._head += 1
-        del self._index[row[0]]
+        del self._index[row.report_id]
         self._dropped += 1
         if self._head >= 1024 and 2 * self._head >= len(self._rows):
             del self._rows[: self._head]  # amortised O(1): at most once per len/2 drops
@@ -153,11 +154,11 @@ class MemoryStore:
         if position is None:
             return None
         row = self._rows[position - self._offset]
-        return None if row is None else _report(*row)
+        return None if row is None else _report(*row[1:])
 
     def list(self) -> list[StoredReport]:
         """Every report, oldest first."""
-        return [_report(*row) for row in self._rows[self._head :] if row is not None]
+        return [_report(*row[1:]) for row in self._rows[self._head :] if row is not None]
 
     def position(self, report_id: str) -> int | None:
         """The position of the report with this id, or None."""
@@ -170,9 +171,9 @@ class MemoryStore:
         rows: builtins.list[Row] = []
         while len(rows) < limit and index < end:
             row = self._rows[index]
-            if row is not None:
-                rows.append(Row(self._offset + index, *row))
             index += 1
+            if row is not None:
+                rows.append(row)
         return rows
 
     def clear(self) -> None:
