@@ -1,8 +1,8 @@
 """Run every benchmark script in turn (`make bench`), each comparing side by side with its baseline.
 
     python bench/run_all.py [NAME ...]     # NAME: server_throughput, client_overhead,
-                                           # mutant_kill, observations_overhead
-                                           # (default: all, in that order)
+                                           # mutant_kill, observations_overhead,
+                                           # store_memory (default: all, in that order)
 
 Each script prints its own medians and ratios; this only runs them one after the other so that
 they never share the machine with each other, and exits non-zero if any of them failed.
@@ -16,7 +16,13 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-SCRIPTS = ("server_throughput", "client_overhead", "mutant_kill", "observations_overhead")
+SCRIPTS = (
+    "server_throughput",
+    "client_overhead",
+    "mutant_kill",
+    "observations_overhead",
+    "store_memory",
+)
 
 
 def main(argv: list[str]) -> int:

@@ -1,5 +1,6 @@
-"""Helpers of the client tests: scripted transports, a sync in-process ASGI transport, a loopback
-uvicorn server, and one `Filer` that drives the sync or the async facade with the same call.
+"""Helpers of the client tests: the reference server with scripted faults, scripted transports
+(for answers no documented server gives), a sync in-process ASGI transport, a loopback uvicorn
+server, and one `Filer` that drives the sync or the async facade with the same call.
 
 Nothing here contacts a host other than 127.0.0.1.
 """
@@ -18,7 +19,7 @@ import httpx
 
 from immoteur_contract.client import AsyncIssueReports, CreatedReport, IssueReports, Report
 from immoteur_contract.rules import CONTRACT
-from immoteur_contract.server import serving
+from immoteur_contract.server import ReferenceServer, reference_app, serving
 from immoteur_contract.server.asgi import ASGIApp
 
 __all__ = [
@@ -125,6 +126,23 @@ class Filer:
         self.sleeps.append(delay)
         if self.really_sleep:
             time.sleep(delay)
+
+    def scripted_server(self, *faults: Mapping[str, Any]) -> ReferenceServer:
+        """The reference server, in-process, with `faults` queued through its inspection API
+        (`POST /_mock/faults`): the next requests get the spec's documented answers."""
+        app = reference_app(TOKEN)
+        with self._inspection(app) as inspection:
+            inspection.post("/_mock/faults", json=list(faults)).raise_for_status()
+        return app
+
+    def faults_left(self, app: ReferenceServer) -> list[int]:
+        """`remaining` of each fault still queued on `app` (`GET /_mock/faults`)."""
+        with self._inspection(app) as inspection:
+            queue = inspection.get("/_mock/faults").raise_for_status().json()["queue"]
+        return [fault["remaining"] for fault in queue]
+
+    def _inspection(self, app: ReferenceServer) -> httpx.Client:
+        return httpx.Client(transport=SyncASGITransport(app, self.portal), base_url="http://mock")
 
     def app_transport(self, app: ASGIApp) -> httpx.BaseTransport | httpx.AsyncBaseTransport:
         """An in-process transport to `app` of the flavour's kind."""

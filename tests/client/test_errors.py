@@ -3,6 +3,9 @@ kept, and no retry of anything that could have filed the report."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import httpx
 import pytest
 
@@ -22,6 +25,8 @@ from immoteur_contract.client import (
     ValidationFailedError,
     _errors,
 )
+from immoteur_contract.rules import CONTRACT
+from immoteur_contract.server.documented import documented_answers
 
 from .support import PROPERTY, REPORT_ID, Filer, Script
 
@@ -32,21 +37,70 @@ FIELD_ERRORS = {
 }
 
 
+def _documented(status: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """The body and headers the spec documents for `status` (what the reference server sends)."""
+    answer = documented_answers(CONTRACT).answer(status)
+    headers = {name.decode(): value.decode() for name, value in answer.headers}
+    body: dict[str, Any] = json.loads(answer.body)
+    return body, headers
+
+
+def _message(status: int) -> str:
+    return str(_documented(status)[0]["message"])
+
+
+@pytest.mark.parametrize(
+    ("fault", "error_class", "message"),
+    [
+        pytest.param(
+            {"status": 400}, BadRequestError, f"400 Bad Request: {_message(400)}", id="400"
+        ),
+        pytest.param(
+            {"status": 401}, AuthenticationError, "401 Unauthenticated: Unauthenticated.", id="401"
+        ),
+        pytest.param(
+            {"status": 403}, PermissionDeniedError, f"403 Forbidden: {_message(403)}", id="403"
+        ),
+        pytest.param(
+            {"status": 422},
+            ValidationFailedError,
+            "422 Unprocessable: issueFacets: The issue facets field is required",
+            id="422",
+        ),
+        pytest.param(
+            {"status": 409}, UnexpectedStatusError, f"409 Unexpected: {_message(409)}", id="409"
+        ),
+        pytest.param({"status": 500}, ServerError, f"500 Server Error: {_message(500)}", id="500"),
+        pytest.param({"status": 502}, ServerError, "502 Server Error", id="502"),
+        pytest.param({"status": 504}, ServerError, "504 Server Error", id="504"),
+        pytest.param(
+            {"status": 201, "malformed": True},
+            MalformedResponseError,
+            "201 Malformed Response",
+            id="201-malformed",
+        ),
+    ],
+)
+def test_documented_answer_maps_to_one_error_class_and_is_not_retried(
+    filer: Filer, fault: dict[str, Any], error_class: type[APIStatusError], message: str
+) -> None:
+    app = filer.scripted_server(fault | {"next": 2})
+    with pytest.raises(error_class) as raised:
+        filer.create(REPORT, transport=filer.app_transport(app))
+    error = raised.value
+    assert type(error) is error_class
+    assert isinstance(error, ImmoteurError)
+    assert str(error).startswith(message)
+    assert error.status == fault["status"]
+    assert error.response.status_code == fault["status"]
+    assert filer.faults_left(app) == [1]  # one request only: none of these is retried
+    assert filer.sleeps == []
+    assert app.store.list() == []
+
+
 @pytest.mark.parametrize(
     ("response", "error_class", "message"),
     [
-        pytest.param(
-            httpx.Response(400, json={"message": "The request body is not valid JSON."}),
-            BadRequestError,
-            "400 Bad Request: The request body is not valid JSON.",
-            id="400",
-        ),
-        pytest.param(
-            httpx.Response(401, json={"message": "Unauthenticated."}),
-            AuthenticationError,
-            "401 Unauthenticated: Unauthenticated.",
-            id="401",
-        ),
         pytest.param(
             httpx.Response(401, text="<html>no</html>"),
             AuthenticationError,
@@ -61,7 +115,7 @@ FIELD_ERRORS = {
             ValidationFailedError,
             "422 Unprocessable: issueFacets: The issueFacets field is required when issueKind is"
             " data.; propertyIds.0: Each propertyIds item must be a UUID. Another message.",
-            id="422",
+            id="422-several-fields",
         ),
         pytest.param(
             httpx.Response(422, json={"message": "Nope."}),
@@ -78,10 +132,8 @@ FIELD_ERRORS = {
             id="429-beyond-cap",
         ),
         pytest.param(
-            httpx.Response(500, text="boom"), ServerError, "500 Server Error: boom", id="500"
+            httpx.Response(500, text="boom"), ServerError, "500 Server Error: boom", id="500-text"
         ),
-        pytest.param(httpx.Response(502), ServerError, "502 Server Error", id="502"),
-        pytest.param(httpx.Response(504), ServerError, "504 Server Error", id="504"),
         pytest.param(httpx.Response(404), UnexpectedStatusError, "404 Unexpected", id="404"),
         pytest.param(
             httpx.Response(405, headers={"Allow": "POST"}), UnexpectedStatusError, "405", id="405"
@@ -121,9 +173,12 @@ FIELD_ERRORS = {
         ),
     ],
 )
-def test_status_maps_to_one_error_class(
+def test_undocumented_answer_maps_to_one_error_class(
     filer: Filer, response: httpx.Response, error_class: type[APIStatusError], message: str
 ) -> None:
+    """Answers outside the contract (no body, HTML, a redirect, a 201 missing a field, ...): the
+    reference server and its doubles never give these, so a scripted transport stands in for a
+    server that diverges."""
     script = Script([response])
     with pytest.raises(error_class) as raised:
         filer.create(REPORT, transport=script.transport())
@@ -138,19 +193,21 @@ def test_status_maps_to_one_error_class(
 
 
 def test_validation_failed_error_carries_field_errors(filer: Filer) -> None:
-    script = Script([httpx.Response(422, json={"message": "Invalid.", "errors": FIELD_ERRORS})])
+    app = filer.scripted_server({"status": 422})
     with pytest.raises(ValidationFailedError) as raised:
-        filer.create(REPORT, transport=script.transport())
-    assert raised.value.errors == FIELD_ERRORS
-    assert raised.value.body == {"message": "Invalid.", "errors": FIELD_ERRORS}
+        filer.create(REPORT, transport=filer.app_transport(app))
+    body, _ = _documented(422)
+    assert raised.value.errors == body["errors"]
+    assert raised.value.body == body
 
 
 def test_rate_limited_error_carries_retry_after(filer: Filer) -> None:
-    script = Script([httpx.Response(429, headers={"Retry-After": "3"})])
+    app = filer.scripted_server({"status": 429})
     with pytest.raises(RateLimitedError) as raised:
-        filer.create(REPORT, transport=script.transport(), max_retries=0)
-    assert raised.value.retry_after == 3.0
-    assert raised.value.body is None
+        filer.create(REPORT, transport=filer.app_transport(app), max_retries=0)
+    body, headers = _documented(429)
+    assert raised.value.retry_after == float(headers["retry-after"])
+    assert raised.value.body == body
 
 
 @pytest.mark.parametrize(

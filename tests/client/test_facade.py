@@ -1,11 +1,13 @@
 """Tests of IssueReports / AsyncIssueReports (each test runs with both): what is sent, what comes
-back, retries, timeouts, local rule checks, against scripted transports and the reference server
-in-process."""
+back, retries, timeouts, local rule checks, against the reference server in-process (its scripted
+faults for the documented errors) and scripted transports (what no documented server sends:
+transport errors, Retry-After dates)."""
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -34,6 +36,7 @@ from immoteur_contract.client import (
 )
 from immoteur_contract.rules import CONTRACT
 from immoteur_contract.server import reference_app
+from immoteur_contract.server.documented import documented_answers
 from immoteur_contract.verdicts import Verdict, agreeing_verdicts
 
 from .support import CLASSIFIED, PROPERTY, REPORT_ID, TOKEN, Filer, Script, created
@@ -123,10 +126,16 @@ def test_create_returns_the_reference_servers_answer(
 
 
 def test_create_retries_429_after_the_advertised_seconds(filer: Filer) -> None:
-    script = Script([httpx.Response(429, headers={"Retry-After": "7"}), created()])
-    filer.create(REPORT, transport=script.transport())
-    assert filer.sleeps == [7.0]
-    assert len(script.requests) == 2
+    app = filer.scripted_server({"status": 429})
+    result = filer.create(REPORT, transport=filer.app_transport(app))
+    retry_after = dict(documented_answers(CONTRACT).answer(429).headers)[b"retry-after"]
+    assert filer.sleeps == [float(retry_after)]
+    assert [r.report_id for r in app.store.list()] == [str(result.report_id)]
+    assert filer.faults_left(app) == []
+
+
+# The reference server advertises whole seconds within the cap; these two Retry-After values
+# come from a scripted transport.
 
 
 def test_create_retries_429_after_an_http_date(filer: Filer) -> None:
@@ -147,28 +156,30 @@ def test_create_does_not_wait_for_a_retry_after_beyond_the_cap(filer: Filer) -> 
 
 
 def test_create_retries_a_503_burst_then_succeeds(filer: Filer) -> None:
-    script = Script([httpx.Response(503), httpx.Response(503), created()])
-    result = filer.create(REPORT, transport=script.transport())
-    assert result.report_id == UUID(REPORT_ID)
-    assert len(script.requests) == 3
+    app = filer.scripted_server({"next": 2, "status": 503})
+    result = filer.create(REPORT, transport=filer.app_transport(app))
+    assert [r.report_id for r in app.store.list()] == [str(result.report_id)]
+    assert filer.faults_left(app) == []  # both 503s were taken: three requests
     assert len(filer.sleeps) == 2
     assert 0.375 <= filer.sleeps[0] <= 0.5  # exponential backoff with up to 25% jitter
     assert 0.75 <= filer.sleeps[1] <= 1.0
 
 
 def test_create_raises_server_error_when_503s_exhaust_the_retries(filer: Filer) -> None:
-    script = Script([httpx.Response(503, json={"message": "Down."})])
-    with pytest.raises(ServerError, match=r"^503 Server Error: Down\.$"):
-        filer.create(REPORT, transport=script.transport(), max_retries=3)
-    assert len(script.requests) == 4
+    app = filer.scripted_server({"next": 5, "status": 503})
+    message = json.loads(documented_answers(CONTRACT).answer(503).body)["message"]
+    with pytest.raises(ServerError, match=rf"^503 Server Error: {re.escape(message)}$"):
+        filer.create(REPORT, transport=filer.app_transport(app), max_retries=3)
+    assert filer.faults_left(app) == [1]  # four requests
     assert len(filer.sleeps) == 3
+    assert app.store.list() == []
 
 
 def test_create_with_max_retries_zero_never_retries(filer: Filer) -> None:
-    script = Script([httpx.Response(503), created()])
+    app = filer.scripted_server({"next": 2, "status": 503})
     with pytest.raises(ServerError):
-        filer.create(REPORT, transport=script.transport(), max_retries=0)
-    assert len(script.requests) == 1
+        filer.create(REPORT, transport=filer.app_transport(app), max_retries=0)
+    assert filer.faults_left(app) == [1]
 
 
 @pytest.mark.parametrize(

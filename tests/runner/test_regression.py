@@ -18,6 +18,8 @@ import httpx
 import pytest
 import yaml
 
+from immoteur_contract.rules import CONTRACT
+
 from immoteur_contract.runner.baseline import PLACEHOLDER_REASON
 from immoteur_contract.runner.compare import compare, load_report
 
@@ -127,7 +129,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         argv += ["--baseline", str(remote_baseline), "--baseline-update", "--compare-to", previous]
         batch.add("remote", argv, "report", "record", "summary", "junit", token=TOKEN)
         found.update(batch.run())
-        found["remote-stored"] = httpx.get(url + "/_mock/reports", timeout=10).json()["count"]
+        root = url.removesuffix(CONTRACT.base_path)  # the inspection API sits outside the API
+        found["remote-stored"] = httpx.get(root + "/_mock/", timeout=10).json()["count"]
     found["remote-baseline"] = remote_baseline
     return found
 

@@ -28,6 +28,20 @@ def valid_body() -> dict[str, Any]:
     return next(iter(spec_examples().values()))
 
 
+async def every_report(client: httpx.AsyncClient) -> list[dict[str, Any]]:
+    """Every report the inspection API lists, page after page (oldest first)."""
+    reports: list[dict[str, Any]] = []
+    params: dict[str, str] = {"limit": "1000"}
+    while True:
+        response = await client.get("/_mock/reports", params=params)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        reports.extend(page["reports"])
+        if page["next"] is None:
+            return reports
+        params["after"] = page["next"]
+
+
 @pytest.fixture
 def app() -> ReferenceServer:
     return reference_app(TOKEN)

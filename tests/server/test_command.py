@@ -187,3 +187,28 @@ def test_mock_command_refuses_meaningless_connection_options(
     captured = capsys.readouterr()
     assert (captured.out, captured.err.count("\n")) == ("", 1)
     assert complaint in captured.err
+
+
+def test_mock_command_caps_the_store_and_honours_prefer_when_allowed() -> None:
+    auth = {"Authorization": f"Bearer {ENV_TOKEN}"}
+    with mock_process(
+        ["--store-cap", "2", "--allow-prefer"], {"IMMOTEUR_MOCK_TOKEN": ENV_TOKEN}
+    ) as mock:
+        mock.wait_ready()
+        url = mock.base_url + CONTRACT.endpoint_path
+        statuses = [httpx.post(url, json=valid_body(), headers=auth).status_code for _ in range(3)]
+        preferred = httpx.post(url, json=valid_body(), headers=auth | {"Prefer": "code=422"})
+        summary = httpx.get(mock.base_url + "/_mock/").json()
+        mock.stop()
+    assert statuses == [201, 201, 201]
+    assert preferred.status_code == 422
+    assert summary == {"store": "MemoryStore", "count": 2, "dropped": 1, "cap": 2}
+
+
+def test_mock_command_refuses_a_negative_store_cap(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mock", "--port", "1", "--token", "x", "--store-cap", "-1"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip() == (
+        "immoteur-contract mock: error: invalid option: --store-cap must be >= 0 (0: no cap)"
+    )
+    assert "Generated token" not in captured.out

@@ -143,7 +143,7 @@ async def test_fail_rate_one_fails_every_public_request_but_not_inspection() -> 
     reply = await _post(app)
     assert reply.status == 503
     assert reply.json()["message"]
-    assert (await call(app, "GET", "/_mock/reports")).json() == {"count": 0, "reports": []}
+    assert (await call(app, "GET", "/_mock/reports")).json()["reports"] == []
 
 
 # -- any token ---------------------------------------------------------------------------------

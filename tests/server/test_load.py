@@ -14,7 +14,7 @@ import pytest
 
 from immoteur_contract.rules import CONTRACT
 
-from .conftest import AUTH, TOKEN, valid_body
+from .conftest import AUTH, TOKEN, every_report, valid_body
 from .live import mock_process
 
 REPORTS = 2000
@@ -38,12 +38,12 @@ async def test_server_stores_2000_concurrent_reports_under_distinct_ids() -> Non
             *(_send_share(mock.base_url, REPORTS // CONNECTIONS) for _ in range(CONNECTIONS))
         )
         async with httpx.AsyncClient(base_url=mock.base_url) as client:
-            listing = (await client.get("/_mock/reports")).json()
+            listed = await every_report(client)
         mock.stop()
     responses = [response for share in shares for response in share]
     assert [r.status_code for r in responses] == [201] * REPORTS
     answered = {r.json()["reportId"] for r in responses}
-    stored = [r["reportId"] for r in listing["reports"]]
-    assert listing["count"] == len(stored) == REPORTS
+    stored = [r["reportId"] for r in listed]
+    assert len(stored) == REPORTS
     assert set(stored) == answered
     assert len(answered) == REPORTS

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -11,6 +13,7 @@ import pytest
 
 from immoteur_contract.rules import CONTRACT
 from immoteur_contract.server import (
+    DEFAULT_STORE_CAP,
     MemoryStore,
     ReportStore,
     ServerSettings,
@@ -18,6 +21,7 @@ from immoteur_contract.server import (
     StoredReport,
     create_app,
 )
+from immoteur_contract.server.inspection import DEFAULT_PAGE_SIZE
 
 from .conftest import AUTH, TOKEN, spec_examples
 
@@ -27,11 +31,28 @@ REPORTS = [
 ]
 
 
+StoreFactory = Callable[[int | None], ReportStore]
+
+
 @pytest.fixture(params=["memory", "sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> ReportStore:
-    if request.param == "memory":
-        return MemoryStore()
-    return SqliteStore(tmp_path / "reports.sqlite3")
+def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
+    """Makes a store of the parameter's kind with the given cap (closed afterwards)."""
+    made: list[SqliteStore] = []
+
+    def make(cap: int | None) -> ReportStore:
+        if request.param == "memory":
+            return MemoryStore(cap=cap)
+        made.append(SqliteStore(tmp_path / f"reports-{len(made)}.sqlite3", cap=cap))
+        return made[-1]
+
+    yield make
+    for sqlite_store in made:
+        sqlite_store.close()
+
+
+@pytest.fixture
+def store(store_factory: StoreFactory) -> ReportStore:
+    return store_factory(DEFAULT_STORE_CAP)
 
 
 def test_store_keeps_reports_in_acceptance_order(store: ReportStore) -> None:
@@ -93,7 +114,7 @@ async def test_sqlite_store_keeps_reports_across_a_server_restart(tmp_path: Path
 
 def test_sqlite_store_repr_names_the_file_only(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "r.sqlite3")
-    assert repr(store) == f"SqliteStore({str(tmp_path / 'r.sqlite3')!r})"
+    assert repr(store) == f"SqliteStore({str(tmp_path / 'r.sqlite3')!r}, cap={DEFAULT_STORE_CAP})"
     store.close()
 
 
@@ -101,6 +122,100 @@ RECEIVED_TEXT = (
     '{\n  "propertyIds": ["3c90c3cc-0d44-4b50-8888-8dd25736052a"],\n  "issueKind": "data",'
     ' "issueFacets": ["price"],\n  "comment": "first", "comment": "\\u00e9 \\ud800 \u00e9 1e2"}'
 )
+
+
+def _report(n: int) -> StoredReport:
+    return StoredReport(
+        f"00000000-0000-4000-8000-{n:012d}", "2026-01-01T00:00:00.000000Z", {"n": n}
+    )
+
+
+def test_store_past_its_cap_drops_the_oldest_and_counts_them(store_factory: StoreFactory) -> None:
+    store = store_factory(3)
+    for n in range(10):
+        store.add(_report(n))
+    assert [r.body["n"] for r in store.list()] == [7, 8, 9]
+    assert (len(store), store.dropped, store.cap) == (3, 7, 3)
+    assert store.get(_report(6).report_id) is None
+    assert store.position(_report(6).report_id) is None
+    assert store.get(_report(7).report_id) == _report(7)
+
+
+def test_store_cap_holds_over_many_adds(store_factory: StoreFactory) -> None:
+    store = store_factory(100)
+    # past the memory store's compaction point several times; SQLite commits (fsync) are slower
+    adds = 5000 if isinstance(store, MemoryStore) else 400
+    for n in range(adds):
+        store.add(_report(n))
+        assert len(store) == min(n + 1, 100)
+    assert [r.body["n"] for r in store.list()] == list(range(adds - 100, adds))
+    assert store.dropped == adds - 100
+
+
+def test_store_without_cap_keeps_everything(store_factory: StoreFactory) -> None:
+    store = store_factory(None)
+    for n in range(DEFAULT_PAGE_SIZE + 1):
+        store.add(_report(n))
+    assert (len(store), store.dropped, store.cap) == (DEFAULT_PAGE_SIZE + 1, 0, None)
+
+
+def test_store_clear_resets_the_dropped_count(store_factory: StoreFactory) -> None:
+    store = store_factory(2)
+    for n in range(5):
+        store.add(_report(n))
+    store.clear()
+    assert (len(store), store.dropped) == (0, 0)
+    store.add(_report(9))
+    assert store.list() == [_report(9)]
+
+
+def test_store_lists_in_pages_by_position(store_factory: StoreFactory) -> None:
+    store = store_factory(None)
+    for n in range(7):
+        store.add(_report(n))
+    pages, position = [], 0
+    while rows := store.rows_after(position, 3):
+        pages.append([json.loads(row.body_json)["n"] for row in rows])
+        position = rows[-1].position
+    assert pages == [[0, 1, 2], [3, 4, 5], [6]]
+    third = store.position(_report(2).report_id)
+    assert third is not None
+    assert [row.report_id for row in store.rows_after(third, 2)] == [
+        _report(3).report_id,
+        _report(4).report_id,
+    ]
+
+
+def test_store_page_after_a_dropped_position_starts_at_the_oldest_kept(
+    store_factory: StoreFactory,
+) -> None:
+    store = store_factory(2)
+    store.add(_report(0))
+    first = store.position(_report(0).report_id)
+    assert first is not None
+    for n in range(1, 5):
+        store.add(_report(n))
+    assert [row.report_id for row in store.rows_after(first, 10)] == [
+        _report(3).report_id,
+        _report(4).report_id,
+    ]
+
+
+@pytest.mark.parametrize("cap", [0, -1], ids=["zero", "negative"])
+def test_store_refuses_a_cap_below_one(store_factory: StoreFactory, cap: int) -> None:
+    with pytest.raises(ValueError, match="cap must be >= 1"):
+        store_factory(cap)
+
+
+def test_sqlite_store_keeps_its_dropped_count_across_a_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "reports.sqlite3"
+    first = SqliteStore(path, cap=2)
+    for n in range(5):
+        first.add(_report(n))
+    first.close()
+    second = SqliteStore(path, cap=2)
+    assert (len(second), second.dropped) == (2, 3)
+    second.close()
 
 
 @pytest.mark.anyio
@@ -125,3 +240,28 @@ async def test_store_keeps_the_received_text_and_gives_back_the_same_body(
     assert expected["comment"] == "\u00e9 \ud800 \u00e9 1e2"
     assert stored.body == expected
     assert listed.json()["body"] == expected
+
+
+async def test_store_cap_holds_under_many_concurrent_posts(tmp_path: Path, kind: str) -> None:
+    store: ReportStore = (
+        MemoryStore(cap=50) if kind == "memory" else SqliteStore(tmp_path / "r.sqlite3", cap=50)
+    )
+    app = create_app(ServerSettings(token=TOKEN), store=store)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+
+        async def post_many() -> list[str]:
+            ids = []
+            for body in 7 * list(spec_examples().values()):
+                response = await client.post(CONTRACT.endpoint_path, json=body, headers=AUTH)
+                assert response.status_code == 201
+                ids.append(response.json()["reportId"])
+            return ids
+
+        batches = await asyncio.gather(*(post_many() for _ in range(10)))
+        summary = (await client.get("/_mock/")).json()
+    answered = {report_id for batch in batches for report_id in batch}
+    assert len(answered) == 210
+    assert summary == {"store": type(store).__name__, "count": 50, "dropped": 160, "cap": 50}
+    assert {r.report_id for r in store.list()} <= answered

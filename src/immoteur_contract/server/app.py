@@ -19,6 +19,7 @@ from ..rules import CONTRACT, RULES, RuleSet
 from .asgi import ASGIApp, Receive, Scope, Send
 from .auth import TokenCheck
 from .body import BodyError, BodyTooLargeError, ClientGoneError, decode_json, read_body
+from .documented import documented_answers
 from .errors import (
     BODY_TOO_LARGE,
     NOT_FOUND,
@@ -29,6 +30,8 @@ from .errors import (
 )
 from .faults import FailRateMiddleware, LatencyMiddleware, RateLimitMiddleware
 from .inspection import INSPECTION_PREFIX, inspect
+from .prefer import PreferMiddleware
+from .scripted import ScriptedFaultMiddleware
 from .settings import ServerSettings
 from .stamps import Clock, new_report_id
 from .store import MemoryStore, ReportStore, StoredReport
@@ -135,7 +138,9 @@ class ReferenceServer:
         self.rules = rules
         self.store = store
         self.state = ServerState(settings=settings, rules=rules, store=store)
-        self.app = _with_faults(_Contract(settings, rules, store), settings)
+        self.app = _with_faults(
+            _with_doubles(_Contract(settings, rules, store), settings), settings
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI connection scope."""
@@ -164,6 +169,17 @@ def _with_faults(app: ASGIApp, settings: ServerSettings) -> ASGIApp:
             app, seconds=settings.latency, jitter=settings.latency_range, rng=rng, prefix=prefix
         )
     return app
+
+
+def _with_doubles(app: ASGIApp, settings: ServerSettings) -> ASGIApp:
+    """Wrap `app` in the client-testing doubles: the scripted faults (always, idle until a test
+    queues one through /_mock/faults) around `Prefer` (only with allow_prefer)."""
+    answers = documented_answers(CONTRACT)
+    check = TokenCheck(settings.token, accept_any=settings.accept_any_token)
+    prefix = CONTRACT.base_path
+    if settings.allow_prefer:
+        app = PreferMiddleware(app, answers=answers, check=check, prefix=prefix)
+    return ScriptedFaultMiddleware(app, answers=answers, check=check, prefix=prefix)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -38,7 +38,7 @@ from .listener import add_connection_options, bind_listener, connection_limits
 from .protocol import guarded_protocol
 from .serving import is_loopback_host
 from .settings import ServerSettings
-from .store import MemoryStore, ReportStore, SqliteStore
+from .store import DEFAULT_STORE_CAP, MemoryStore, ReportStore, SqliteStore
 from .workers import run_workers
 
 __all__ = ["TOKEN_ENV", "add_arguments", "run", "uvicorn_config"]
@@ -100,6 +100,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="seed of the random faults (--latency-range, --fail-rate)",
     )
+    doubles = parser.add_argument_group("store and client-testing doubles")
+    doubles.add_argument(
+        "--store-cap",
+        type=int,
+        default=DEFAULT_STORE_CAP,
+        metavar="N",
+        help=f"keep at most N reports, dropping the oldest (default {DEFAULT_STORE_CAP:,};"
+        " 0: no cap)",
+    )
+    doubles.add_argument(
+        "--allow-prefer",
+        action="store_true",
+        help="honour `Prefer: code=NNN` and `Prefer: example=NAME` (with a valid token) to answer"
+        " a documented error on demand; off by default so the server stays the contract",
+    )
     parser.add_argument(
         "--log-level",
         default="info",
@@ -137,8 +152,11 @@ def run(args: argparse.Namespace) -> int:
             rate_limit=args.rate_limit,
             fail_rate=args.fail_rate,
             seed=args.seed,
+            allow_prefer=args.allow_prefer,
         )
         limits = connection_limits(args)
+        if args.store_cap < 0:
+            raise ValueError("--store-cap must be >= 0 (0: no cap)")
     except ValueError as error:
         return _usage_error(f"invalid option: {error}")
     try:
@@ -223,7 +241,8 @@ def _serve(
     listener: socket.socket,
 ) -> None:
     """Serve on `listener` in this process until stopped, with its own store connection."""
-    store: ReportStore = SqliteStore(args.store) if args.store else MemoryStore()
+    cap = args.store_cap or None
+    store: ReportStore = SqliteStore(args.store, cap=cap) if args.store else MemoryStore(cap=cap)
     app: ASGIApp = create_app(settings, store=store)
     if ACCESS_LOGGER.isEnabledFor(logging.INFO):  # else the wrapper only costs a call
         app = AccessLogMiddleware(app)

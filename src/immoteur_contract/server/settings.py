@@ -30,6 +30,7 @@ class ServerSettings:
     rate_limit: requests per one-second window on the public path; the rest get 429.
     fail_rate: fraction (0..1) of public requests answered 503, drawn with the seeded RNG.
     seed: seed of the RNG of latency_range and fail_rate (None: unseeded).
+    allow_prefer: honour `Prefer: code=NNN` / `example=NAME` from authenticated requests.
     """
 
     token: str = field(repr=False)
@@ -40,6 +41,7 @@ class ServerSettings:
     rate_limit: int | None = None
     fail_rate: float = 0.0
     seed: int | None = None
+    allow_prefer: bool = False
 
     def __post_init__(self) -> None:
         """Refuse settings that cannot mean anything, so a typo fails at start-up."""
