@@ -19,7 +19,6 @@ import pytest
 import yaml
 
 from immoteur_contract.rules import CONTRACT
-
 from immoteur_contract.runner.baseline import PLACEHOLDER_REASON
 from immoteur_contract.runner.compare import compare, load_report
 
