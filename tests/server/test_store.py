@@ -242,6 +242,8 @@ async def test_store_keeps_the_received_text_and_gives_back_the_same_body(
     assert listed.json()["body"] == expected
 
 
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
 async def test_store_cap_holds_under_many_concurrent_posts(tmp_path: Path, kind: str) -> None:
     store: ReportStore = (
         MemoryStore(cap=50) if kind == "memory" else SqliteStore(tmp_path / "r.sqlite3", cap=50)
