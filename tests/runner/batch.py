@@ -11,8 +11,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+
+def run_batch(jobs: Sequence[dict[str, Any]], jobs_file: Path) -> list[int]:
+    """Run `jobs` (each {"argv", "env", "out"}, other keys ignored) through this script in a
+    process of its own; their exit codes, in order. `jobs_file` is where the list is written."""
+    jobs_file.write_text(json.dumps(list(jobs)), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__)), str(jobs_file)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    codes: list[int] = json.loads(done.stdout.strip().splitlines()[-1])["codes"]
+    return codes
 
 
 def _warm() -> None:

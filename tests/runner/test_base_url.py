@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from immoteur_contract.runner.preflight import PREFLIGHT_REQUESTS
 from immoteur_contract.server import reference_app
 from immoteur_contract.server.serving import serving
 
+from .batch import run_batch
 from .mounts import Counting, LoginRedirect, mounted_at_root
 
 TOKEN = "tok-base-url-3b9e"
@@ -78,16 +77,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
             }
             for name, (_, url) in servers.items()
         ]
-        jobs_file = work / "jobs.json"
-        jobs_file.write_text(json.dumps(jobs), encoding="utf-8")
-        done = subprocess.run(
-            [sys.executable, str(Path(__file__).with_name("batch.py")), str(jobs_file)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=True,
-        )
-    codes = json.loads(done.stdout.strip().splitlines()[-1])["codes"]
+        codes = run_batch(jobs, work / "jobs.json")
     return {
         name: Run(
             code,

@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from immoteur_contract.runner.safety import REMOTE_MAX_REQUESTS
 from immoteur_contract.server import ReferenceServer, reference_app
 from immoteur_contract.server.serving import serving
 
+from .batch import run_batch
 from .faulty_apps import DROPPED_RULES
 from .live import closed_port, live_reference_server, own_remote_address
 
@@ -128,16 +127,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
             {"IMMOTEUR_TOKEN": TOKEN},
             "report",
         )
-        jobs_file = work / "jobs.json"
-        jobs_file.write_text(json.dumps(list(jobs.values())), encoding="utf-8")
-        done = subprocess.run(
-            [sys.executable, str(Path(__file__).with_name("batch.py")), str(jobs_file)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=True,
-        )
-    codes = json.loads(done.stdout.strip().splitlines()[-1])["codes"]
+        codes = run_batch(list(jobs.values()), work / "jobs.json")
     return {
         name: Run(
             code,

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from immoteur_contract.rules import CONTRACT
 from immoteur_contract.runner.baseline import PLACEHOLDER_REASON
 from immoteur_contract.runner.compare import compare, load_report
 
+from .batch import run_batch
 from .live import live_reference_server, own_remote_address
 from .regression_apps import FIRST, OTHER_401_MESSAGE, SECOND
 
@@ -66,16 +65,9 @@ class Batch:
         }
 
     def run(self) -> dict[str, Run]:
-        jobs_file = self.work / f"jobs-{len(list(self.work.glob('jobs-*')))}.json"
-        jobs_file.write_text(json.dumps(list(self.jobs.values())), encoding="utf-8")
-        done = subprocess.run(
-            [sys.executable, str(Path(__file__).with_name("batch.py")), str(jobs_file)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=True,
+        codes = run_batch(
+            list(self.jobs.values()), self.work / f"jobs-{len(list(self.work.glob('jobs-*')))}.json"
         )
-        codes = json.loads(done.stdout.strip().splitlines()[-1])["codes"]
         runs = {
             name: Run(
                 code,
