@@ -28,7 +28,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["PARTS", "SCENARIOS", "Scenario", "edited"]
+__all__ = [
+    "PARTS",
+    "SCENARIOS",
+    "Scenario",
+    "edited",
+    "operation_of",
+    "request_of",
+    "schemas_of",
+]
 
 Document = dict[str, Any]
 
@@ -80,27 +88,30 @@ def edited(scenario: Scenario, document: Document) -> Document:
 # -- the edits ---------------------------------------------------------------------------------
 
 
-def _schemas(document: Document) -> dict[str, Any]:
+def schemas_of(document: Document) -> dict[str, Any]:
+    """The document's component schemas, for edits."""
     schemas: dict[str, Any] = document["components"]["schemas"]
     return schemas
 
 
-def _request(document: Document) -> dict[str, Any]:
-    request: dict[str, Any] = _schemas(document)["IssueReportRequest"]
+def request_of(document: Document) -> dict[str, Any]:
+    """The request body's schema (IssueReportRequest), for edits."""
+    request: dict[str, Any] = schemas_of(document)["IssueReportRequest"]
     return request
 
 
-def _operation(document: Document) -> dict[str, Any]:
+def operation_of(document: Document) -> dict[str, Any]:
+    """The endpoint's operation (POST /issues), for edits."""
     operation: dict[str, Any] = document["paths"]["/issues"]["post"]
     return operation
 
 
 def _add_facet(document: Document) -> None:
-    _schemas(document)["IssueFacet"]["enum"].append("heating")
+    schemas_of(document)["IssueFacet"]["enum"].append("heating")
 
 
 def _remove_facet(document: Document) -> None:
-    _schemas(document)["IssueFacet"]["enum"].remove("location")
+    schemas_of(document)["IssueFacet"]["enum"].remove("location")
 
 
 def _comment_max_length(new: Callable[[int], int]) -> Callable[[Document], None]:
@@ -108,18 +119,18 @@ def _comment_max_length(new: Callable[[int], int]) -> Callable[[Document], None]
     that state it (the property's description, the rule statements)."""
 
     def edit(document: Document) -> None:
-        comment = _request(document)["properties"]["comment"]
+        comment = request_of(document)["properties"]["comment"]
         old = comment["maxLength"]
         comment["maxLength"] = new(old)
         comment["description"] = comment["description"].replace(str(old), str(new(old)))
-        for rule in _request(document)["x-rules"]:
+        for rule in request_of(document)["x-rules"]:
             rule["statement"] = rule["statement"].replace(str(old), str(new(old)))
 
     return edit
 
 
 def _add_optional_request_field(document: Document) -> None:
-    _request(document)["properties"]["source"] = {
+    request_of(document)["properties"]["source"] = {
         "description": "Where the report was made (app, web, ...).",
         "type": "string",
         "maxLength": 40,
@@ -127,20 +138,20 @@ def _add_optional_request_field(document: Document) -> None:
 
 
 def _add_rule_without_check(document: Document) -> None:
-    _request(document)["x-rules"].append(
+    request_of(document)["x-rules"].append(
         {"id": "comment-no-urls", "field": "comment", "statement": "comment has no URL."}
     )
 
 
 def _add_response_field(document: Document) -> None:
-    _schemas(document)["IssueReportCreated"]["properties"]["status"] = {
+    schemas_of(document)["IssueReportCreated"]["properties"]["status"] = {
         "description": "Where the report is in its review.",
         "type": "string",
     }
 
 
 def _rename_operation(document: Document) -> None:
-    _operation(document)["operationId"] = "createIssueReport"
+    operation_of(document)["operationId"] = "createIssueReport"
 
 
 def _data(**fields: Any) -> dict[str, Any]:

@@ -15,124 +15,111 @@ import pytest
 from immoteur_contract.specdiff import Impact, compare
 from immoteur_contract.specdiff.compare import breaks_callers
 
+from ..spec_change.scenarios import operation_of, request_of, schemas_of
+
 Doc = dict[str, Any]
 CALLERS, IMPLEMENTATIONS, COMPATIBLE = Impact.CALLERS, Impact.IMPLEMENTATIONS, Impact.COMPATIBLE
 
 
-def _schemas(doc: Doc) -> dict[str, Any]:
-    schemas: dict[str, Any] = doc["components"]["schemas"]
-    return schemas
-
-
-def _request(doc: Doc) -> dict[str, Any]:
-    request: dict[str, Any] = _schemas(doc)["IssueReportRequest"]
-    return request
-
-
-def _operation(doc: Doc) -> dict[str, Any]:
-    operation: dict[str, Any] = doc["paths"]["/issues"]["post"]
-    return operation
-
-
 def add_facet(doc: Doc) -> None:
-    _schemas(doc)["IssueFacet"]["enum"].append("energy")
+    schemas_of(doc)["IssueFacet"]["enum"].append("energy")
 
 
 def remove_facet(doc: Doc) -> None:
-    _schemas(doc)["IssueFacet"]["enum"].remove("status")
+    schemas_of(doc)["IssueFacet"]["enum"].remove("status")
 
 
 def lower_comment_limit(doc: Doc) -> None:
-    _request(doc)["properties"]["comment"]["maxLength"] = 2000
+    request_of(doc)["properties"]["comment"]["maxLength"] = 2000
 
 
 def raise_comment_limit(doc: Doc) -> None:
-    _request(doc)["properties"]["comment"]["maxLength"] = 6000
+    request_of(doc)["properties"]["comment"]["maxLength"] = 6000
 
 
 def raise_property_ids_min_items(doc: Doc) -> None:
-    _request(doc)["properties"]["propertyIds"]["minItems"] = 2
+    request_of(doc)["properties"]["propertyIds"]["minItems"] = 2
 
 
 def add_optional_request_field(doc: Doc) -> None:
-    _request(doc)["properties"]["priority"] = {"type": "string", "maxLength": 20}
+    request_of(doc)["properties"]["priority"] = {"type": "string", "maxLength": 20}
 
 
 def add_required_request_field(doc: Doc) -> None:
-    _request(doc)["properties"]["source"] = {"type": "string"}
-    _request(doc)["required"].append("source")
+    request_of(doc)["properties"]["source"] = {"type": "string"}
+    request_of(doc)["required"].append("source")
 
 
 def drop_required_field(doc: Doc) -> None:
-    _request(doc)["required"].remove("issueKind")
+    request_of(doc)["required"].remove("issueKind")
 
 
 def add_rule(doc: Doc) -> None:
     rule = {"id": "comment-no-urls", "field": "comment", "statement": "comment has no URL."}
-    _request(doc)["x-rules"].append(rule)
+    request_of(doc)["x-rules"].append(rule)
 
 
 def restate_rule(doc: Doc) -> None:
-    rule = next(r for r in _request(doc)["x-rules"] if r["id"] == "issue-kind-required")
+    rule = next(r for r in request_of(doc)["x-rules"] if r["id"] == "issue-kind-required")
     rule["statement"] = "issueKind is always present."
 
 
 def remove_rule(doc: Doc) -> None:
-    rules = _request(doc)["x-rules"]
+    rules = request_of(doc)["x-rules"]
     rules[:] = [r for r in rules if r["id"] != "other-forbids-clustering-action"]
 
 
 def remove_conditional(doc: Doc) -> None:
-    entries = _request(doc)["allOf"]
+    entries = request_of(doc)["allOf"]
     entries[:] = [e for e in entries if "other-forbids-clustering-action" not in e["$comment"]]
 
 
 def reorder_conditionals(doc: Doc) -> None:
-    _request(doc)["allOf"].reverse()
+    request_of(doc)["allOf"].reverse()
 
 
 def change_conditional(doc: Doc) -> None:
-    entry = next(e for e in _request(doc)["allOf"] if "two-targets" in e["$comment"])
+    entry = next(e for e in request_of(doc)["allOf"] if "two-targets" in e["$comment"])
     entry["then"]["anyOf"][0]["properties"]["propertyIds"]["minItems"] = 3
 
 
 def change_uuid_pattern(doc: Doc) -> None:
-    _schemas(doc)["Uuid"]["pattern"] = "^[0-9a-f-]{36}$"
+    schemas_of(doc)["Uuid"]["pattern"] = "^[0-9a-f-]{36}$"
 
 
 def forbid_extra_fields(doc: Doc) -> None:
-    _request(doc)["additionalProperties"] = False
+    request_of(doc)["additionalProperties"] = False
 
 
 def drop_null_clustering_action(doc: Doc) -> None:
-    _request(doc)["properties"]["clusteringAction"]["anyOf"].pop()
+    request_of(doc)["properties"]["clusteringAction"]["anyOf"].pop()
 
 
 def allow_null_comment(doc: Doc) -> None:
-    _request(doc)["properties"]["comment"]["type"] = ["string", "null"]
+    request_of(doc)["properties"]["comment"]["type"] = ["string", "null"]
 
 
 def drop_created_at_pattern(doc: Doc) -> None:
-    del _schemas(doc)["IssueReportCreated"]["properties"]["createdAt"]["pattern"]
+    del schemas_of(doc)["IssueReportCreated"]["properties"]["createdAt"]["pattern"]
 
 
 def add_response_field(doc: Doc) -> None:
-    _schemas(doc)["IssueReportCreated"]["properties"]["status"] = {"type": "string"}
+    schemas_of(doc)["IssueReportCreated"]["properties"]["status"] = {"type": "string"}
 
 
 def add_required_response_field(doc: Doc) -> None:
     add_response_field(doc)
-    _schemas(doc)["IssueReportCreated"]["required"].append("status")
+    schemas_of(doc)["IssueReportCreated"]["required"].append("status")
 
 
 def remove_response_field(doc: Doc) -> None:
-    created = _schemas(doc)["IssueReportCreated"]
+    created = schemas_of(doc)["IssueReportCreated"]
     del created["properties"]["reportId"]
     created["required"].remove("reportId")
 
 
 def rename_operation(doc: Doc) -> None:
-    _operation(doc)["operationId"] = "issuesFile"
+    operation_of(doc)["operationId"] = "issuesFile"
 
 
 def change_path(doc: Doc) -> None:
@@ -140,7 +127,7 @@ def change_path(doc: Doc) -> None:
 
 
 def change_method(doc: Doc) -> None:
-    doc["paths"]["/issues"] = {"put": _operation(doc)}
+    doc["paths"]["/issues"] = {"put": operation_of(doc)}
 
 
 def change_server(doc: Doc) -> None:
@@ -148,12 +135,12 @@ def change_server(doc: Doc) -> None:
 
 
 def remove_success_status(doc: Doc) -> None:
-    responses = _operation(doc)["responses"]
+    responses = operation_of(doc)["responses"]
     responses["200"] = responses.pop("201")
 
 
 def document_new_error(doc: Doc) -> None:
-    _operation(doc)["responses"]["409"] = {"description": "Conflict"}
+    operation_of(doc)["responses"]["409"] = {"description": "Conflict"}
 
 
 def bump_version(doc: Doc) -> None:
@@ -161,9 +148,9 @@ def bump_version(doc: Doc) -> None:
 
 
 def reword_descriptions(doc: Doc) -> None:
-    _request(doc)["description"] = "Reworded."
-    _request(doc)["properties"]["comment"]["description"] = "Reworded too."
-    _operation(doc)["summary"] = "File a report"
+    request_of(doc)["description"] = "Reworded."
+    request_of(doc)["properties"]["comment"]["description"] = "Reworded too."
+    operation_of(doc)["summary"] = "File a report"
 
 
 SCENARIOS = [
