@@ -267,3 +267,31 @@ async def test_store_cap_holds_under_many_concurrent_posts(tmp_path: Path, kind:
     assert len(answered) == 210
     assert summary == {"store": type(store).__name__, "count": 50, "dropped": 160, "cap": 50}
     assert {r.report_id for r in store.list()} <= answered
+
+
+@pytest.mark.anyio
+async def test_sqlite_store_commits_the_reports_of_one_loop_turn_together(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "r.sqlite3", cap=None)
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)  # what SQLite is asked to run
+    await asyncio.gather(*(store.add_together(_report(n)) for n in range(20)))
+    assert statements.count("COMMIT") == 1
+    assert [r.body for r in store.list()] == [{"n": n} for n in range(20)]
+    store.close()
+
+
+@pytest.mark.anyio
+async def test_sqlite_store_added_together_fails_only_the_duplicate(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "r.sqlite3", cap=3)
+    store.add(_report(0))
+    outcomes = await asyncio.gather(
+        *(store.add_together(_report(n)) for n in (1, 0, 2, 3)), return_exceptions=True
+    )
+    assert [type(outcome).__name__ for outcome in outcomes] == [
+        "NoneType",
+        "IntegrityError",
+        "NoneType",
+        "NoneType",
+    ]
+    assert ([r.body["n"] for r in store.list()], store.dropped) == ([1, 2, 3], 1)
+    store.close()

@@ -34,7 +34,7 @@ from .prefer import PreferMiddleware
 from .scripted import ScriptedFaultMiddleware
 from .settings import ServerSettings
 from .stamps import Clock, new_report_id
-from .store import MemoryStore, ReportStore, StoredReport
+from .store import MemoryStore, ReportStore, SqliteStore, StoredReport
 
 __all__ = ["ReferenceServer", "ServerState", "create_app", "reference_app"]
 
@@ -60,6 +60,8 @@ class _Contract:
         self._limit = settings.max_body_bytes
         self._violations = rules.violations
         self._store = store
+        # SQLite commits the reports of one turn of the event loop together (add_together)
+        self._add_together = store.add_together if isinstance(store, SqliteStore) else None
         self._clock = Clock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -113,7 +115,11 @@ class _Contract:
         report_id = new_report_id()
         created_at = self._clock.now()
         text = raw.decode("utf-8")  # decode_json proved it UTF-8 JSON that decodes to body
-        self._store.add(StoredReport(report_id, created_at, body, text))
+        report = StoredReport(report_id, created_at, body, text)
+        if self._add_together is None:
+            self._store.add(report)
+        else:
+            await self._add_together(report)
         payload = f'{{"createdAt":"{created_at}","reportId":"{report_id}"}}'.encode()
         await send(
             {

@@ -168,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, sqlite3.Error) as error:
         return _usage_error(f"cannot open the store {args.store}: {_one_line(error)}")
     try:
-        listener = bind_listener(args.host, args.port)
+        listeners = _bind_listeners(args.host, args.port, args.workers)
     except OSError as error:
         return _usage_error(f"cannot listen on {_one_line(error)}")
     if token is None:
@@ -193,17 +193,18 @@ def run(args: argparse.Namespace) -> int:
         args.workers,
     )
 
-    def serve_one() -> None:
-        _serve(settings, limits, args, listener)
+    def serve_one(index: int) -> None:
+        _serve(settings, limits, args, listeners[index])
 
     status = 0
     try:
         if args.workers == 1:
-            serve_one()
+            serve_one(0)
         else:
             status = run_workers(serve_one, args.workers)
     finally:
-        listener.close()
+        for listener in listeners:
+            listener.close()
     _logger.info("reference server stopped")
     return status
 
@@ -232,6 +233,22 @@ def _chosen_token(args: argparse.Namespace) -> tuple[str | None, str]:
     if TOKEN_ENV in os.environ:
         return os.environ[TOKEN_ENV], TOKEN_ENV
     return None, ""
+
+
+def _bind_listeners(host: str, port: int, workers: int) -> list[socket.socket]:
+    """One listening socket per worker. Several workers each get their own socket on the port
+    (SO_REUSEPORT), so that the kernel spreads connections evenly: on one shared socket the
+    first worker to wake took most of them (37 of wrk's 50 against 13)."""
+    first = bind_listener(host, port, reuse_port=workers > 1)
+    listeners = [first]
+    try:
+        bound_port = first.getsockname()[1]
+        listeners += [bind_listener(host, bound_port, reuse_port=True) for _ in range(workers - 1)]
+    except OSError:
+        for listener in listeners:
+            listener.close()
+        raise
+    return listeners
 
 
 def _serve(

@@ -55,8 +55,10 @@ def connection_limits(args: argparse.Namespace) -> ConnectionLimits:
     return ConnectionLimits(**{item.name: getattr(args, item.name) for item in fields(_DEFAULTS)})
 
 
-def bind_listener(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to (host, port), listening; OSError (e.g. the port is busy) if not."""
+def bind_listener(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
+    """A TCP socket bound to (host, port), listening; OSError (e.g. the port is busy) if not.
+    `reuse_port`: SO_REUSEPORT, so that several such sockets share the port and the kernel
+    spreads new connections evenly over them (one per worker)."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
             host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
@@ -66,6 +68,8 @@ def bind_listener(host: str, port: int) -> socket.socket:
         raise OSError(f"{host}:{port}: {error.strerror or error}") from None
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         listener.bind(address)
         listener.listen(BACKLOG)
     except OSError as error:

@@ -13,11 +13,14 @@ stored JSON text, so the inspection API streams them without decoding and re-enc
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import ctypes
 import ctypes.util
+import fcntl
 import gc
 import json
+import os
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -251,9 +254,10 @@ ON CONFLICT (name) DO UPDATE SET value = value + excluded.value
 
 
 class SqliteStore:
-    """Reports in a SQLite file: one committed transaction per insert, id as primary key, at most
-    `cap` of them (the oldest rows are deleted in the insert's transaction; the count of dropped
-    reports is kept in the file too).
+    """Reports in a SQLite file: one committed transaction per insert (`add`) or per turn of the
+    event loop (`add_together`, what the server uses), id as primary key, at most `cap` of them
+    (the oldest rows are deleted in the insert's transaction; the count of dropped reports is kept
+    in the file too). Writers take the lock file `PATH.lock` beside it.
 
     The connection is shared by the server's threads behind a lock; writes are synchronous on
     purpose (a mock favours "acknowledged means stored" over throughput). Positions are rowids.
@@ -269,6 +273,8 @@ class SqliteStore:
         self.path = Path(path)
         self._cap = cap
         self._lock = threading.Lock()
+        self._waiting: list[tuple[tuple[str, str, str], asyncio.Future[None]]] = []
+        self._writer = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -291,25 +297,74 @@ class SqliteStore:
     def add(self, report: StoredReport) -> None:
         """Insert and commit `report`, deleting the oldest rows past the cap in the same
         transaction; a duplicate id raises sqlite3.IntegrityError."""
-        row = (report.report_id, report.created_at, _text(report))
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._insert([(report.report_id, report.created_at, _text(report))])
+
+    async def add_together(self, report: StoredReport) -> None:
+        """`add`, committed together with the other reports added in the same turn of the event
+        loop: one transaction for all of them, and each caller resumes once it is committed (so
+        a 201 sent after this is still sent after its report is in the file). With `--workers`
+        this is what lets a second worker help: SQLite takes one writer at a time, and each
+        transaction also makes the other processes drop their page cache."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        self._waiting.append(((report.report_id, report.created_at, _text(report)), done))
+        if len(self._waiting) == 1:
+            loop.call_soon(self._commit_waiting)
+        await done
+
+    def _commit_waiting(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        with self._lock:
             try:
+                self._insert([row for row, _ in waiting])
+            except sqlite3.IntegrityError:  # a duplicate id: fail only its own caller
+                for row, done in waiting:
+                    try:
+                        self._insert([row])
+                    except sqlite3.IntegrityError as error:
+                        done.set_exception(error)
+                    else:
+                        done.set_result(None)
+                return
+            except BaseException as error:
+                for _, done in waiting:
+                    done.set_exception(error)
+                raise
+        for _, done in waiting:
+            done.set_result(None)
+
+    def _insert(self, rows: list[tuple[str, str, str]]) -> None:
+        """Insert `rows` and drop what passes the cap, in one committed transaction, holding
+        the lock on `PATH.lock`: processes sharing the file (`--workers`) queue for it in the
+        kernel and the next wakes as soon as it is free, where SQLite's own busy handler would
+        sleep 1 to 100 ms between tries."""
+        fcntl.flock(self._writer, fcntl.LOCK_EX)
+        try:
+            self._insert_locked(rows)
+        finally:
+            fcntl.flock(self._writer, fcntl.LOCK_UN)
+
+    def _insert_locked(self, rows: list[tuple[str, str, str]]) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            inserted = None
+            for row in rows:
                 inserted = self._db.execute(
                     "INSERT INTO reports (report_id, created_at, body) VALUES (?, ?, ?)", row
                 ).lastrowid
-                if self._cap is not None and inserted is not None and inserted > self._cap:
-                    # rowids grow by one per insert and rows only go from the oldest end (or
-                    # all at once), so the newest `cap` rows are those above inserted - cap
-                    gone = self._db.execute(
-                        "DELETE FROM reports WHERE rowid <= ?", (inserted - self._cap,)
-                    ).rowcount
-                    if gone > 0:
-                        self._db.execute(_ADD_DROPPED, (gone,))
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+            if self._cap is not None and inserted is not None and inserted > self._cap:
+                # rowids grow by one per insert and rows only go from the oldest end (or
+                # all at once), so the newest `cap` rows are those above inserted - cap
+                gone = self._db.execute(
+                    "DELETE FROM reports WHERE rowid <= ?", (inserted - self._cap,)
+                ).rowcount
+                if gone > 0:
+                    self._db.execute(_ADD_DROPPED, (gone,))
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def get(self, report_id: str) -> StoredReport | None:
         """The report with this id, or None."""
@@ -358,6 +413,7 @@ class SqliteStore:
         """Close the connection (the server does this at shutdown)."""
         with self._lock:
             self._db.close()
+            os.close(self._writer)
 
     def __len__(self) -> int:
         with self._lock:

@@ -22,9 +22,10 @@ __all__ = ["run_workers"]
 _logger = logging.getLogger("immoteur_contract.server")
 
 
-def run_workers(serve: Callable[[], None], count: int) -> int:
-    """Fork `count` processes running `serve()`; 0 once all stopped after a signal."""
-    workers: set[int] = set()
+def run_workers(serve: Callable[[int], None], count: int) -> int:
+    """Fork `count` processes running `serve(index)`, index 0 to count-1 (a worker that dies is
+    replaced with the same index); 0 once all stopped after a signal."""
+    workers: dict[int, int] = {}
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -35,23 +36,23 @@ def run_workers(serve: Callable[[], None], count: int) -> int:
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        for _ in range(count):
-            workers.add(_fork(serve))
+        for index in range(count):
+            workers[_fork(serve, index)] = index
         while workers:
             pid, status = os.wait()
-            workers.discard(pid)
+            index = workers.pop(pid)
             if not stopping:
                 _logger.warning("worker %d ended (status %d); starting another", pid, status)
-                workers.add(_fork(serve))
+                workers[_fork(serve, index)] = index
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0
 
 
-def _fork(serve: Callable[[], None]) -> int:
-    """Start one worker; in the child, run `serve()` with the default signal handlers (the
-    server installs its own) and exit without returning."""
+def _fork(serve: Callable[[int], None], index: int) -> int:
+    """Start worker `index`; in the child, run `serve(index)` with the default signal handlers
+    (the server installs its own) and exit without returning."""
     pid = os.fork()
     if pid:
         return pid
@@ -59,7 +60,7 @@ def _fork(serve: Callable[[], None]) -> int:
     try:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, signal.SIG_DFL)
-        serve()
+        serve(index)
         status = 0
     finally:
         logging.shutdown()
