@@ -1,9 +1,10 @@
-"""`--workers N`: N forked processes serving one listening socket, and the parent that minds them.
+"""`--workers N`: N forked processes, each serving its own listening socket, and their parent.
 
 Each worker builds its own app and its own store connection after the fork (a SQLite connection
-must not cross a fork), then serves the inherited socket; the kernel hands each new connection to
-one of them. The reports are shared through the SQLite file, whose one-transaction-per-insert
-keeps "acknowledged means stored, once" across processes. The parent only forwards SIGTERM and
+must not cross a fork), then serves the socket of its index, bound before the fork with
+SO_REUSEPORT so that the kernel spreads new connections evenly over the workers. The reports are
+shared through the SQLite file, whose committed transactions keep "acknowledged means stored,
+once" across processes. The parent only forwards SIGTERM and
 SIGINT to the workers, replaces a worker that dies on its own, and returns once all have stopped.
 Faults such as --rate-limit count per worker.
 """
