@@ -62,10 +62,7 @@ def port(text: str) -> int:
 
 def seed(text: str) -> int:
     """A seed: an integer >= 0 (what a seed chosen at random looks like)."""
-    value = _integer(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
+    return non_negative_int(text)
 
 
 def positive_number(text: str) -> float:
