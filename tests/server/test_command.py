@@ -206,9 +206,11 @@ def test_mock_command_caps_the_store_and_honours_prefer_when_allowed() -> None:
 
 
 def test_mock_command_refuses_a_negative_store_cap(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["mock", "--port", "1", "--token", "x", "--store-cap", "-1"]) == 2
+    with pytest.raises(SystemExit) as stopped:  # refused while parsing, before anything else
+        main(["mock", "--port", "1", "--token", "x", "--store-cap", "-1"])
+    assert stopped.value.code == 2
     captured = capsys.readouterr()
     assert captured.err.strip() == (
-        "immoteur-contract mock: error: invalid option: --store-cap must be >= 0 (0: no cap)"
+        "immoteur-contract mock: error: --store-cap: must be >= 0, got -1 (see --help)"
     )
     assert "Generated token" not in captured.out

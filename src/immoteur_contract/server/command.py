@@ -26,7 +26,7 @@ from types import FrameType
 
 import uvicorn
 
-from ..arguments import OutputPathError, output_file, port, prepare_outputs
+from ..arguments import OutputPathError, non_negative_int, output_file, port, prepare_outputs
 from ..rules import CONTRACT
 from .access_log import ACCESS_LOGGER, AccessLogMiddleware
 from .app import create_app
@@ -103,7 +103,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     doubles = parser.add_argument_group("store and client-testing doubles")
     doubles.add_argument(
         "--store-cap",
-        type=int,
+        type=non_negative_int,
         default=DEFAULT_STORE_CAP,
         metavar="N",
         help=f"keep at most N reports, dropping the oldest (default {DEFAULT_STORE_CAP:,};"
@@ -155,8 +155,6 @@ def run(args: argparse.Namespace) -> int:
             allow_prefer=args.allow_prefer,
         )
         limits = connection_limits(args)
-        if args.store_cap < 0:
-            raise ValueError("--store-cap must be >= 0 (0: no cap)")
     except ValueError as error:
         return _usage_error(f"invalid option: {error}")
     try:
