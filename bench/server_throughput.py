@@ -10,10 +10,12 @@ alternating (bare, reference, prism, store-1, store-2, bare, ...), each after a 
 - prism: Stoplight Prism 5 on the same spec;
 - store-1 / store-2: the mock with --store (SQLite, shared) and --workers 1 / 2.
 
-Printed: every round's requests per second and server CPU microseconds per request (the
-process and its children, from /proc: steadier than rates on a shared machine), the medians, and
-three ratios with their targets:
-reference / bare (>= 0.5), reference / prism (>= 3), store-2 / store-1 (>= 1.6 on 2 cores).
+Printed: every round's requests per second, server CPU microseconds per request (the process
+and its children, from /proc: steadier than rates on a shared machine), wrk's own CPU
+microseconds per request and how busy all CPUs were; the medians; three ratios with their
+targets: reference / bare (>= 0.5), reference / prism (>= 3), store-2 / store-1 (>= 1.6 on 2
+cores); and the estimated scaling ceiling of this machine: wrk runs on the same cores, so two
+workers can at best reach all CPUs busy at one worker's cost per request, wrk's included.
 
     uv run --frozen --no-sync python bench/server_throughput.py [--duration 8] [--connections 50]
 
@@ -28,6 +30,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import statistics
@@ -185,10 +188,28 @@ def cpu_seconds(pid: int) -> float:
     return sum(seconds for process, seconds in used.items() if descends(process))
 
 
+def machine_busy() -> tuple[int, int]:
+    """(busy, total) clock ticks of all CPUs so far, from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
+@dataclass(frozen=True)
+class Round:
+    """One measured wrk run: its rate, requests, non-2xx answers and wrk's own CPU seconds."""
+
+    rate: float
+    requests: int
+    errors: int
+    wrk_cpu: float
+
+
 def run_wrk(
     wrk: str, url: str, script: Path, env: Mapping[str, str], args: argparse.Namespace, seconds: int
-) -> tuple[float, int, int]:
-    """(requests per second, non-2xx responses, requests) of one wrk run."""
+) -> Round:
+    """One wrk run, with the CPU time wrk itself used (user + system, from its rusage)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(
         [
             wrk,
@@ -204,6 +225,7 @@ def run_wrk(
         text=True,
         check=True,
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
     if rate is None:
         raise RuntimeError(f"unexpected wrk output:\n{result.stdout}\n{result.stderr}")
@@ -212,10 +234,11 @@ def run_wrk(
     if socket_errors:
         print(f"    ({socket_errors.group(0).strip()})")
     count = re.search(r"(\d+) requests in", result.stdout)
-    return (
-        float(rate.group(1)),
-        int(errors.group(1)) if errors else 0,
-        int(count.group(1)) if count else 0,
+    return Round(
+        rate=float(rate.group(1)),
+        requests=int(count.group(1)) if count else 0,
+        errors=int(errors.group(1)) if errors else 0,
+        wrk_cpu=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
     )
 
 
@@ -275,6 +298,8 @@ def main() -> int:
     ]
     rates: dict[str, list[float]] = {target.name: [] for target in targets}
     costs: dict[str, list[float]] = {target.name: [] for target in targets}
+    load: dict[str, list[float]] = {target.name: [] for target in targets}
+    busy: dict[str, list[float]] = {target.name: [] for target in targets}
     print(
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, {args.rounds} rounds,"
         f" {os.cpu_count()} CPUs, per-request logging {args.logging}; body: {body}"
@@ -286,22 +311,34 @@ def main() -> int:
             for target in targets:
                 with running(target, free_port(), env, body.encode()) as (url, pid):
                     run_wrk(wrk, url, script, env, args, args.warmup)
-                    cpu_before = cpu_seconds(pid)
-                    rate, errors, count = run_wrk(wrk, url, script, env, args, args.duration)
-                    cost = (cpu_seconds(pid) - cpu_before) / max(count, 1) * 1e6
-                if errors:
-                    raise SystemExit(f"{target.name}: {errors} responses were not 2xx")
-                rates[target.name].append(rate)
-                costs[target.name].append(cost)
+                    cpu_before, machine_before = cpu_seconds(pid), machine_busy()
+                    measured = run_wrk(wrk, url, script, env, args, args.duration)
+                    cpu_after, machine_after = cpu_seconds(pid), machine_busy()
+                if measured.errors:
+                    raise SystemExit(f"{target.name}: {measured.errors} responses were not 2xx")
+                count = max(measured.requests, 1)
+                rates[target.name].append(measured.rate)
+                costs[target.name].append((cpu_after - cpu_before) / count * 1e6)
+                load[target.name].append(measured.wrk_cpu / count * 1e6)
+                busy[target.name].append(
+                    (machine_after[0] - machine_before[0]) / (machine_after[1] - machine_before[1])
+                )
                 print(
-                    f"  round {round_number} {target.name:<9} {rate:>10,.0f} req/s"
-                    f" {cost:>8,.1f} CPU us/request"
+                    f"  round {round_number} {target.name:<9} {measured.rate:>10,.0f} req/s"
+                    f" {costs[target.name][-1]:>7,.1f} server CPU us/request"
+                    f" {load[target.name][-1]:>6,.1f} wrk CPU us/request"
+                    f" {busy[target.name][-1]:>5.0%} of all CPUs busy"
                 )
     scratch_dir.cleanup()
     medians = {name: statistics.median(values) for name, values in rates.items()}
     cpu = {name: statistics.median(values) for name, values in costs.items()}
+    wrk_cpu = {name: statistics.median(values) for name, values in load.items()}
     for name, median in medians.items():
-        print(f"median {name:<9} {median:>10,.0f} req/s {cpu[name]:>8,.1f} CPU us/request")
+        print(
+            f"median {name:<9} {median:>10,.0f} req/s {cpu[name]:>7,.1f} server CPU us/request"
+            f" {wrk_cpu[name]:>6,.1f} wrk CPU us/request"
+            f" {statistics.median(busy[name]):>5.0%} of all CPUs busy"
+        )
     for name, baseline, goal, meaning in TARGETS:
         ratio = medians[name] / medians[baseline]
         verdict = "met" if ratio >= goal else "NOT met"
@@ -310,6 +347,15 @@ def main() -> int:
     print(
         f"CPU per request, bare/reference: {cpu['bare'] / cpu['reference']:.2f}x"
         f" (the ceiling's share of the reference server's cost; target >= 0.5x)"
+    )
+    # wrk shares the cores: two workers can at best use what one worker and wrk leave idle
+    cores = os.cpu_count() or 1
+    ceiling = cores * 1e6 / (cpu["store-1"] + wrk_cpu["store-1"]) / medians["store-1"]
+    print(
+        f"estimated scaling ceiling on this machine: {ceiling:.2f}x (all {cores} CPUs busy at one"
+        f" worker's cost per request, wrk's included); two workers reached"
+        f" {medians['store-2'] / medians['store-1'] / ceiling:.0%} of it, at"
+        f" {cpu['store-2']:.1f} server CPU us/request against {cpu['store-1']:.1f} with one"
     )
     return 0
 

@@ -79,45 +79,6 @@ def test_store_refuses_a_duplicate_id(store: ReportStore) -> None:
     assert store.list() == [REPORTS[0]]
 
 
-def test_sqlite_store_survives_a_reopen_without_duplicates(tmp_path: Path) -> None:
-    path = tmp_path / "reports.sqlite3"
-    first = SqliteStore(path)
-    for report in REPORTS:
-        first.add(report)
-    first.close()
-    second = SqliteStore(path)
-    assert second.list() == REPORTS
-    second.add(StoredReport("00000000-0000-4000-8000-0000000000ff", "2026-02-01T00:00:00Z", {}))
-    second.close()
-    assert len(SqliteStore(path).list()) == len(REPORTS) + 1
-
-
-@pytest.mark.anyio
-async def test_sqlite_store_keeps_reports_across_a_server_restart(tmp_path: Path) -> None:
-    path = tmp_path / "reports.sqlite3"
-    created: list[str] = []
-    for _ in range(2):  # two server lifetimes on the same file
-        store = SqliteStore(path)
-        app = create_app(ServerSettings(token=TOKEN), store=store)
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-        ) as client:
-            for body in spec_examples().values():
-                response = await client.post(CONTRACT.endpoint_path, json=body, headers=AUTH)
-                created.append(response.json()["reportId"])
-            listing = (await client.get("/_mock/reports")).json()
-        store.close()
-        assert [r["reportId"] for r in listing["reports"]] == created
-    assert len(set(created)) == len(created) == 2 * len(spec_examples())
-    assert [r.body for r in SqliteStore(path).list()] == 2 * list(spec_examples().values())
-
-
-def test_sqlite_store_repr_names_the_file_only(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "r.sqlite3")
-    assert repr(store) == f"SqliteStore({str(tmp_path / 'r.sqlite3')!r}, cap={DEFAULT_STORE_CAP})"
-    store.close()
-
-
 RECEIVED_TEXT = (
     '{\n  "propertyIds": ["3c90c3cc-0d44-4b50-8888-8dd25736052a"],\n  "issueKind": "data",'
     ' "issueFacets": ["price"],\n  "comment": "first", "comment": "\\u00e9 \\ud800 \u00e9 1e2"}'
@@ -207,17 +168,6 @@ def test_store_refuses_a_cap_below_one(store_factory: StoreFactory, cap: int) ->
         store_factory(cap)
 
 
-def test_sqlite_store_keeps_its_dropped_count_across_a_reopen(tmp_path: Path) -> None:
-    path = tmp_path / "reports.sqlite3"
-    first = SqliteStore(path, cap=2)
-    for n in range(5):
-        first.add(_report(n))
-    first.close()
-    second = SqliteStore(path, cap=2)
-    assert (len(second), second.dropped) == (2, 3)
-    second.close()
-
-
 @pytest.mark.anyio
 @pytest.mark.parametrize("kind", ["memory", "sqlite"])
 async def test_store_keeps_the_received_text_and_gives_back_the_same_body(
@@ -267,31 +217,3 @@ async def test_store_cap_holds_under_many_concurrent_posts(tmp_path: Path, kind:
     assert len(answered) == 210
     assert summary == {"store": type(store).__name__, "count": 50, "dropped": 160, "cap": 50}
     assert {r.report_id for r in store.list()} <= answered
-
-
-@pytest.mark.anyio
-async def test_sqlite_store_commits_the_reports_of_one_loop_turn_together(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "r.sqlite3", cap=None)
-    statements: list[str] = []
-    store._db.set_trace_callback(statements.append)  # what SQLite is asked to run
-    await asyncio.gather(*(store.add_together(_report(n)) for n in range(20)))
-    assert statements.count("COMMIT") == 1
-    assert [r.body for r in store.list()] == [{"n": n} for n in range(20)]
-    store.close()
-
-
-@pytest.mark.anyio
-async def test_sqlite_store_added_together_fails_only_the_duplicate(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "r.sqlite3", cap=3)
-    store.add(_report(0))
-    outcomes = await asyncio.gather(
-        *(store.add_together(_report(n)) for n in (1, 0, 2, 3)), return_exceptions=True
-    )
-    assert [type(outcome).__name__ for outcome in outcomes] == [
-        "NoneType",
-        "IntegrityError",
-        "NoneType",
-        "NoneType",
-    ]
-    assert ([r.body["n"] for r in store.list()], store.dropped) == ([1, 2, 3], 1)
-    store.close()

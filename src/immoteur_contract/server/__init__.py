@@ -19,7 +19,8 @@ from .prefer import PreferMiddleware
 from .scripted import FAULTS_PATH, ScriptedFaultMiddleware
 from .serving import free_port, serving
 from .settings import MAX_BODY_BYTES, ServerSettings
-from .store import DEFAULT_STORE_CAP, MemoryStore, ReportStore, SqliteStore, StoredReport
+from .sqlite_store import SqliteStore
+from .store import DEFAULT_STORE_CAP, MemoryStore, ReportStore, StoredReport
 
 __all__ = [
     "DEFAULT_STORE_CAP",

@@ -33,8 +33,9 @@ from .inspection import INSPECTION_PREFIX, inspect
 from .prefer import PreferMiddleware
 from .scripted import ScriptedFaultMiddleware
 from .settings import ServerSettings
+from .sqlite_store import SqliteStore
 from .stamps import Clock, new_report_id
-from .store import MemoryStore, ReportStore, SqliteStore, StoredReport
+from .store import MemoryStore, ReportStore, StoredReport
 
 __all__ = ["ReferenceServer", "ServerState", "create_app", "reference_app"]
 

@@ -38,7 +38,8 @@ from .listener import add_connection_options, bind_listener, connection_limits
 from .protocol import guarded_protocol
 from .serving import is_loopback_host
 from .settings import ServerSettings
-from .store import DEFAULT_STORE_CAP, MemoryStore, ReportStore, SqliteStore
+from .sqlite_store import SqliteStore
+from .store import DEFAULT_STORE_CAP, MemoryStore, ReportStore
 from .workers import run_workers
 
 __all__ = ["TOKEN_ENV", "add_arguments", "run", "uvicorn_config"]
