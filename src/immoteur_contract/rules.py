@@ -1,6 +1,6 @@
 """The documented rules of an issue report, one small check per rule id of the spec's `x-rules`.
 
-Each check is a function of the decoded JSON object that yields `(key, message)` pairs, one per
+Each check is a function of the decoded JSON object that returns `(key, message)` pairs, one per
 place the rule is broken; keys are Laravel-style field keys (`propertyIds`, `propertyIds.2`).
 Statements, fields, enums and limits come from the spec (`spec.load_contract`); the logic is
 proven equal to the spec's JSON Schema by a differential test over generated bodies

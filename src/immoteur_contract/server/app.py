@@ -12,6 +12,7 @@ The store of an app is `app.store` (also `app.state.store`, as on a Starlette ap
 
 from __future__ import annotations
 
+import asyncio
 import random
 from dataclasses import dataclass
 
@@ -53,7 +54,15 @@ class ServerState:
 
 
 class _Contract:
-    """The endpoint and the inspection API, without faults (the innermost ASGI app)."""
+    """The endpoint and the inspection API, without faults (the innermost ASGI app).
+
+    The 201s of one turn of the event loop are written together, after that turn's reports are
+    stored: with SQLite this is the group commit (`SqliteStore.add_together`); in memory, a
+    yield to the loop after storing. Writing the answers in one burst, rather than each between
+    the checks of the next requests, cost nothing measurable with one connection and saved a
+    sixth of the server's CPU per request under 50 (55.7 to 46.4 us; the client's own CPU per
+    request fell from 19 to 14 us): both sides wake once for many answers.
+    """
 
     def __init__(self, settings: ServerSettings, rules: RuleSet, store: ReportStore) -> None:
         self._path = CONTRACT.endpoint_path
@@ -119,6 +128,7 @@ class _Contract:
         report = StoredReport(report_id, created_at, body, text)
         if self._add_together is None:
             self._store.add(report)
+            await asyncio.sleep(0)  # answer with the turn's other 201s (see the class docstring)
         else:
             await self._add_together(report)
         payload = f'{{"createdAt":"{created_at}","reportId":"{report_id}"}}'.encode()
