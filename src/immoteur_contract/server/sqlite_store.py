@@ -60,8 +60,10 @@ class SqliteStore:
     `add` commits one report; `add_together` (what the server uses) commits the reports that
     arrive while the file is busy in one transaction. Writers take the lock file `PATH.lock`
     beside it: processes sharing the file queue for it in the kernel, and the next wakes as soon
-    as it is free, where SQLite's own busy handler sleeps 1 to 100 ms between tries. The
-    connection is shared by the process's threads behind a lock.
+    as it is free, where SQLite's own busy handler sleeps 1 to 100 ms between tries. The lock
+    only makes writers wait well: correctness stays with SQLite's own write lock (BEGIN
+    IMMEDIATE), which also orders this process's writers, whose flock on the same open file
+    does not. The connection is shared by the process's threads behind a lock.
     """
 
     def __init__(self, path: str | Path, *, cap: int | None = DEFAULT_STORE_CAP) -> None:
