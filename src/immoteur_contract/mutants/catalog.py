@@ -1,6 +1,6 @@
 """The catalogs of faulty and correct servers, and how the runner reaches each.
 
-Importing this module registers every faulty server (rule_faults.py, http_faults.py) and every
+Importing this module registers every faulty server (rule_faults/, http_faults.py) and every
 correct server (correct_servers.py, correct_wire.py). A server NAME of either catalog is served
 to the runner as `immoteur_contract.mutants.apps:NAME` (see apps.py), a factory
 `(token) -> ASGI app`; the reference server is `REFERENCE_APP`.
