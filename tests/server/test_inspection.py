@@ -128,6 +128,29 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Report
     store.close()
 
 
+async def test_inspection_lists_reports_sent_with_characters_outside_ascii(
+    any_store: ReportStore,
+) -> None:
+    # raw UTF-8 (kept as received), an escaped astral character and an escaped lone surrogate
+    sent = (
+        '{"propertyIds":["3c90c3cc-0d44-4b50-8888-8dd25736052a"],"issueKind":"other",'
+        '"comment":"été 🏠 \\ud83c\\udfe0 \\ud800"}'
+    ).encode()
+    app = create_app(ServerSettings(token=TOKEN), store=any_store)
+    async with _client(app) as client:
+        created = await client.post(
+            CONTRACT.endpoint_path,
+            content=sent,
+            headers=AUTH | {"Content-Type": "application/json"},
+        )
+        assert created.status_code == 201
+        listing = await client.get("/_mock/reports")
+        one = await client.get(f"/_mock/reports/{created.json()['reportId']}")
+    assert listing.status_code == 200
+    assert [r["body"] for r in listing.json()["reports"]] == [json.loads(sent)]
+    assert one.json()["body"] == json.loads(sent)
+
+
 async def test_inspection_pages_through_the_listing(any_store: ReportStore) -> None:
     app = create_app(ServerSettings(token=TOKEN), store=any_store)
     async with _client(app) as client:

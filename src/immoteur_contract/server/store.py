@@ -37,7 +37,8 @@ in memory, measured with bench/store_memory.py)."""
 
 class Row(NamedTuple):
     """A stored report as kept: its position (increasing in acceptance order), id, time, and body
-    as compact ASCII JSON text."""
+    as JSON text: the text as received (any Unicode, UTF-8 on the wire) or, when the caller
+    gave none, its compact ASCII-escaped encoding."""
 
     position: int
     report_id: str
