@@ -124,8 +124,7 @@ class _Contract:
             return
         report_id = new_report_id()
         created_at = self._clock.now()
-        text = raw.decode("utf-8")  # decode_json proved it UTF-8 JSON that decodes to body
-        report = StoredReport(report_id, created_at, body, text)
+        report = StoredReport(report_id, created_at, body, raw)  # decode_json proved it JSON
         if self._add_together is None:
             self._store.add(report)
             await asyncio.sleep(0)  # answer with the turn's other 201s (see the class docstring)

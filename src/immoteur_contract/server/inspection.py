@@ -128,7 +128,7 @@ def _row_json(row: Row) -> bytes:
     return b'{"reportId":%s,"createdAt":%s,"body":%s}' % (
         dump(row.report_id),
         dump(row.created_at),
-        row.body_json.encode("utf-8"),
+        row.body_json,
     )
 
 

@@ -29,7 +29,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .store import DEFAULT_STORE_CAP, Row, StoredReport, stored_report, stored_text
+from .store import DEFAULT_STORE_CAP, Row, StoredReport, stored_json, stored_report
 
 __all__ = ["CHECKPOINT_PERIOD", "TRIM_CHUNK", "SqliteStore"]
 
@@ -51,7 +51,11 @@ _ENDS = "SELECT (SELECT min(rowid) FROM reports), (SELECT max(rowid) FROM report
 """The oldest and newest rowids (two subqueries: each is one B-tree descent)."""
 
 Values = tuple[str, str, str]
-"""A report as inserted: id, time, body text."""
+"""A report as inserted: id, time, body text (a TEXT column: SQLite keeps it as UTF-8)."""
+
+
+def _values(report: StoredReport) -> Values:
+    return report.report_id, report.created_at, stored_json(report).decode("utf-8")
 
 
 class SqliteStore:
@@ -96,7 +100,7 @@ class SqliteStore:
         """Insert and commit `report` (a duplicate id raises sqlite3.IntegrityError)."""
         fcntl.flock(self._writer, fcntl.LOCK_EX)
         try:
-            self._commit([(report.report_id, report.created_at, stored_text(report))])
+            self._commit([_values(report)])
         finally:
             fcntl.flock(self._writer, fcntl.LOCK_UN)
 
@@ -111,7 +115,7 @@ class SqliteStore:
         lock, and the busier the file, the bigger (and fewer) the transactions."""
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
-        self._waiting.append(((report.report_id, report.created_at, stored_text(report)), done))
+        self._waiting.append((_values(report), done))
         if not self._commit_due:
             self._commit_due = True
             loop.call_soon(self._commit_when_free, loop)
@@ -259,7 +263,10 @@ class SqliteStore:
                 " WHERE rowid > ? ORDER BY rowid LIMIT ?",
                 (max(position, floor), limit),
             ).fetchall()
-        return [Row(*row) for row in rows]
+        return [
+            Row(position, report_id, created_at, body.encode())
+            for position, report_id, created_at, body in rows
+        ]
 
     def _reading(self) -> _ReadTransaction:
         return _ReadTransaction(self._db)
