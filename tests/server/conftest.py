@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from immoteur_contract.rules import CONTRACT
-from immoteur_contract.server import ReferenceServer, reference_app
+from immoteur_contract.server import ReferenceServer, StoredReport, reference_app
 
 TOKEN = "server-tests-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -21,6 +21,23 @@ def spec_examples() -> dict[str, dict[str, Any]]:
     post = CONTRACT.document["paths"][CONTRACT.issues_path]["post"]
     examples = post["requestBody"]["content"]["application/json"]["examples"]
     return {name: copy.deepcopy(example["value"]) for name, example in examples.items()}
+
+
+def spec_reports() -> list[StoredReport]:
+    """One stored report per spec example, with made-up ids and days, in example order."""
+    return [
+        StoredReport(
+            f"00000000-0000-4000-8000-00000000000{n}", f"2026-01-0{n}T00:00:00.000000Z", body
+        )
+        for n, body in enumerate(spec_examples().values(), start=1)
+    ]
+
+
+def numbered_report(n: int) -> StoredReport:
+    """A stored report whose id and body carry `n` (for order and cap tests)."""
+    return StoredReport(
+        f"00000000-0000-4000-8000-{n:012d}", "2026-01-01T00:00:00.000000Z", {"n": n}
+    )
 
 
 def valid_body() -> dict[str, Any]:

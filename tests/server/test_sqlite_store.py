@@ -27,18 +27,9 @@ from immoteur_contract.server import (
 )
 from immoteur_contract.server.sqlite_store import CHECKPOINT_PERIOD, TRIM_CHUNK
 
-from .conftest import AUTH, TOKEN, spec_examples
+from .conftest import AUTH, TOKEN, numbered_report, spec_examples, spec_reports
 
-REPORTS = [
-    StoredReport(f"00000000-0000-4000-8000-00000000000{n}", f"2026-01-0{n}T00:00:00.000000Z", body)
-    for n, body in enumerate(spec_examples().values(), start=1)
-]
-
-
-def _report(n: int) -> StoredReport:
-    return StoredReport(
-        f"00000000-0000-4000-8000-{n:012d}", "2026-01-01T00:00:00.000000Z", {"n": n}
-    )
+REPORTS = spec_reports()
 
 
 def _rows_in_file(path: Path) -> int:
@@ -71,7 +62,7 @@ def test_sqlite_store_keeps_its_dropped_count_across_a_reopen(tmp_path: Path) ->
     path = tmp_path / "reports.sqlite3"
     first = SqliteStore(path, cap=2)
     for n in range(5):
-        first.add(_report(n))
+        first.add(numbered_report(n))
     first.close()
     second = SqliteStore(path, cap=2)
     assert (len(second), second.dropped) == (2, 3)
@@ -104,7 +95,7 @@ async def test_sqlite_store_commits_the_reports_of_one_loop_turn_together(tmp_pa
     store = SqliteStore(tmp_path / "r.sqlite3", cap=None)
     statements: list[str] = []
     store._db.set_trace_callback(statements.append)  # what SQLite is asked to run
-    await asyncio.gather(*(store.add_together(_report(n)) for n in range(20)))
+    await asyncio.gather(*(store.add_together(numbered_report(n)) for n in range(20)))
     assert statements.count("COMMIT") == 1
     assert [r.body for r in store.list()] == [{"n": n} for n in range(20)]
     store.close()
@@ -113,9 +104,9 @@ async def test_sqlite_store_commits_the_reports_of_one_loop_turn_together(tmp_pa
 @pytest.mark.anyio
 async def test_sqlite_store_added_together_fails_only_the_duplicate(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "r.sqlite3", cap=3)
-    store.add(_report(0))
+    store.add(numbered_report(0))
     outcomes = await asyncio.gather(
-        *(store.add_together(_report(n)) for n in (1, 0, 2, 3)), return_exceptions=True
+        *(store.add_together(numbered_report(n)) for n in (1, 0, 2, 3)), return_exceptions=True
     )
     assert [type(outcome).__name__ for outcome in outcomes] == [
         "NoneType",
@@ -133,14 +124,16 @@ def test_the_cap_is_exact_for_readers_while_the_oldest_rows_go_in_chunks(tmp_pat
     with contextlib.closing(SqliteStore(path, cap=cap)) as store:
         in_file = []
         for n in range(cap + 3 * TRIM_CHUNK + 7):
-            store.add(_report(n))
+            store.add(numbered_report(n))
             if n >= cap:
                 in_file.append(_rows_in_file(path))
         kept = store.list()
         assert (len(store), store.dropped, len(kept)) == (cap, 3 * TRIM_CHUNK + 7, cap)
         assert [r.body["n"] for r in kept] == list(range(3 * TRIM_CHUNK + 7, 5 * TRIM_CHUNK + 7))
-        assert store.get(_report(3 * TRIM_CHUNK + 6).report_id) is None  # dropped, still in file
-        assert store.position(_report(3 * TRIM_CHUNK + 6).report_id) is None
+        assert (
+            store.get(numbered_report(3 * TRIM_CHUNK + 6).report_id) is None
+        )  # dropped, still in file
+        assert store.position(numbered_report(3 * TRIM_CHUNK + 6).report_id) is None
         assert store.rows_after(0, 1)[0].report_id == kept[0].report_id
     # the file never held more than a chunk past the cap, and the oldest went more than once
     assert max(in_file) <= cap + TRIM_CHUNK
@@ -151,7 +144,7 @@ def test_a_file_opened_with_a_lower_cap_shows_only_its_newest_reports(tmp_path: 
     path = tmp_path / "r.sqlite3"
     with contextlib.closing(SqliteStore(path, cap=None)) as store:
         for n in range(10):
-            store.add(_report(n))
+            store.add(numbered_report(n))
     with contextlib.closing(SqliteStore(path, cap=4)) as store:
         assert (len(store), store.dropped) == (4, 6)
         assert [r.body["n"] for r in store.list()] == [6, 7, 8, 9]
@@ -169,13 +162,13 @@ async def test_a_busy_file_never_stops_the_event_loop_and_its_reports_commit_tog
     store._db.set_trace_callback(statements.append)  # what SQLite is asked to run
     other_worker = os.open(f"{path}.lock", os.O_RDWR)
     fcntl.flock(other_worker, fcntl.LOCK_EX)  # another process is writing
-    first = [asyncio.ensure_future(store.add_together(_report(n))) for n in range(5)]
+    first = [asyncio.ensure_future(store.add_together(numbered_report(n))) for n in range(5)]
     ticks = 0
     deadline = time.monotonic() + 0.3
     while time.monotonic() < deadline:  # the loop goes on while the file is busy
         await asyncio.sleep(0.01)
         ticks += 1
-    later = [asyncio.ensure_future(store.add_together(_report(n))) for n in range(5, 8)]
+    later = [asyncio.ensure_future(store.add_together(numbered_report(n))) for n in range(5, 8)]
     await asyncio.sleep(0.05)
     assert not any(task.done() for task in first + later)  # nothing acknowledged before commit
     fcntl.flock(other_worker, fcntl.LOCK_UN)
@@ -189,16 +182,18 @@ async def test_a_busy_file_never_stops_the_event_loop_and_its_reports_commit_tog
 
 def test_commits_leave_checkpoints_to_the_checkpoint_thread(tmp_path: Path) -> None:
     path = tmp_path / "r.sqlite3"
+    before = set(threading.enumerate())
     store = SqliteStore(path, cap=None)
     (autocheckpoint,) = store._db.execute("PRAGMA wal_autocheckpoint").fetchone()
     assert autocheckpoint == 0  # never inside a commit, under the file's lock
     for n in range(50):
-        store.add(_report(n))
+        store.add(numbered_report(n))
     time.sleep(CHECKPOINT_PERIOD * 5)
     with contextlib.closing(sqlite3.connect(path)) as db:
         # (busy, frames in the WAL, frames already copied back): nothing was left to copy
         busy, frames, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     assert (busy, frames > 0, copied) == (0, True, frames)
-    assert "store-checkpoint" in {thread.name for thread in threading.enumerate()}
+    (own,) = [thread for thread in threading.enumerate() if thread not in before]
+    assert own.name == "store-checkpoint"
     store.close()
-    assert "store-checkpoint" not in {thread.name for thread in threading.enumerate()}
+    assert not own.is_alive()

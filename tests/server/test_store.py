@@ -18,17 +18,13 @@ from immoteur_contract.server import (
     ReportStore,
     ServerSettings,
     SqliteStore,
-    StoredReport,
     create_app,
 )
 from immoteur_contract.server.inspection import DEFAULT_PAGE_SIZE
 
-from .conftest import AUTH, TOKEN, spec_examples
+from .conftest import AUTH, TOKEN, numbered_report, spec_examples, spec_reports
 
-REPORTS = [
-    StoredReport(f"00000000-0000-4000-8000-00000000000{n}", f"2026-01-0{n}T00:00:00.000000Z", body)
-    for n, body in enumerate(spec_examples().values(), start=1)
-]
+REPORTS = spec_reports()
 
 
 StoreFactory = Callable[[int | None], ReportStore]
@@ -85,21 +81,15 @@ RECEIVED_TEXT = (
 )
 
 
-def _report(n: int) -> StoredReport:
-    return StoredReport(
-        f"00000000-0000-4000-8000-{n:012d}", "2026-01-01T00:00:00.000000Z", {"n": n}
-    )
-
-
 def test_store_past_its_cap_drops_the_oldest_and_counts_them(store_factory: StoreFactory) -> None:
     store = store_factory(3)
     for n in range(10):
-        store.add(_report(n))
+        store.add(numbered_report(n))
     assert [r.body["n"] for r in store.list()] == [7, 8, 9]
     assert (len(store), store.dropped, store.cap) == (3, 7, 3)
-    assert store.get(_report(6).report_id) is None
-    assert store.position(_report(6).report_id) is None
-    assert store.get(_report(7).report_id) == _report(7)
+    assert store.get(numbered_report(6).report_id) is None
+    assert store.position(numbered_report(6).report_id) is None
+    assert store.get(numbered_report(7).report_id) == numbered_report(7)
 
 
 def test_store_cap_holds_over_many_adds(store_factory: StoreFactory) -> None:
@@ -107,7 +97,7 @@ def test_store_cap_holds_over_many_adds(store_factory: StoreFactory) -> None:
     # past the memory store's compaction point several times; SQLite commits (fsync) are slower
     adds = 5000 if isinstance(store, MemoryStore) else 400
     for n in range(adds):
-        store.add(_report(n))
+        store.add(numbered_report(n))
         assert len(store) == min(n + 1, 100)
     assert [r.body["n"] for r in store.list()] == list(range(adds - 100, adds))
     assert store.dropped == adds - 100
@@ -116,34 +106,34 @@ def test_store_cap_holds_over_many_adds(store_factory: StoreFactory) -> None:
 def test_store_without_cap_keeps_everything(store_factory: StoreFactory) -> None:
     store = store_factory(None)
     for n in range(DEFAULT_PAGE_SIZE + 1):
-        store.add(_report(n))
+        store.add(numbered_report(n))
     assert (len(store), store.dropped, store.cap) == (DEFAULT_PAGE_SIZE + 1, 0, None)
 
 
 def test_store_clear_resets_the_dropped_count(store_factory: StoreFactory) -> None:
     store = store_factory(2)
     for n in range(5):
-        store.add(_report(n))
+        store.add(numbered_report(n))
     store.clear()
     assert (len(store), store.dropped) == (0, 0)
-    store.add(_report(9))
-    assert store.list() == [_report(9)]
+    store.add(numbered_report(9))
+    assert store.list() == [numbered_report(9)]
 
 
 def test_store_lists_in_pages_by_position(store_factory: StoreFactory) -> None:
     store = store_factory(None)
     for n in range(7):
-        store.add(_report(n))
+        store.add(numbered_report(n))
     pages, position = [], 0
     while rows := store.rows_after(position, 3):
         pages.append([json.loads(row.body_json)["n"] for row in rows])
         position = rows[-1].position
     assert pages == [[0, 1, 2], [3, 4, 5], [6]]
-    third = store.position(_report(2).report_id)
+    third = store.position(numbered_report(2).report_id)
     assert third is not None
     assert [row.report_id for row in store.rows_after(third, 2)] == [
-        _report(3).report_id,
-        _report(4).report_id,
+        numbered_report(3).report_id,
+        numbered_report(4).report_id,
     ]
 
 
@@ -151,14 +141,14 @@ def test_store_page_after_a_dropped_position_starts_at_the_oldest_kept(
     store_factory: StoreFactory,
 ) -> None:
     store = store_factory(2)
-    store.add(_report(0))
-    first = store.position(_report(0).report_id)
+    store.add(numbered_report(0))
+    first = store.position(numbered_report(0).report_id)
     assert first is not None
     for n in range(1, 5):
-        store.add(_report(n))
+        store.add(numbered_report(n))
     assert [row.report_id for row in store.rows_after(first, 10)] == [
-        _report(3).report_id,
-        _report(4).report_id,
+        numbered_report(3).report_id,
+        numbered_report(4).report_id,
     ]
 
 
@@ -169,11 +159,10 @@ def test_store_refuses_a_cap_below_one(store_factory: StoreFactory, cap: int) ->
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
 async def test_store_keeps_the_received_text_and_gives_back_the_same_body(
-    kind: str, tmp_path: Path
+    store_factory: StoreFactory,
 ) -> None:
-    store = MemoryStore() if kind == "memory" else SqliteStore(tmp_path / "reports.sqlite3")
+    store = store_factory(DEFAULT_STORE_CAP)
     app = create_app(ServerSettings(token=TOKEN), store=store)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
@@ -193,11 +182,8 @@ async def test_store_keeps_the_received_text_and_gives_back_the_same_body(
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
-async def test_store_cap_holds_under_many_concurrent_posts(tmp_path: Path, kind: str) -> None:
-    store: ReportStore = (
-        MemoryStore(cap=50) if kind == "memory" else SqliteStore(tmp_path / "r.sqlite3", cap=50)
-    )
+async def test_store_cap_holds_under_many_concurrent_posts(store_factory: StoreFactory) -> None:
+    store = store_factory(50)
     app = create_app(ServerSettings(token=TOKEN), store=store)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://testserver"
