@@ -26,6 +26,7 @@ import fcntl
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -98,9 +99,15 @@ class SqliteStore:
 
     def add(self, report: StoredReport) -> None:
         """Insert and commit `report` (a duplicate id raises sqlite3.IntegrityError)."""
+        with self._holding_file():
+            self._commit([_values(report)])
+
+    @contextlib.contextmanager
+    def _holding_file(self) -> Iterator[None]:
+        """Hold PATH.lock, waiting for it here (`add_together` never waits in the loop)."""
         fcntl.flock(self._writer, fcntl.LOCK_EX)
         try:
-            self._commit([_values(report)])
+            yield
         finally:
             fcntl.flock(self._writer, fcntl.LOCK_UN)
 
@@ -193,12 +200,8 @@ class SqliteStore:
 
     def clear(self) -> None:
         """Delete every report, committed (the dropped count starts again from 0)."""
-        fcntl.flock(self._writer, fcntl.LOCK_EX)
-        try:
-            with self._lock:
-                self._db.execute("DELETE FROM reports")
-        finally:
-            fcntl.flock(self._writer, fcntl.LOCK_UN)
+        with self._holding_file(), self._lock:
+            self._db.execute("DELETE FROM reports")
 
     # -- reading ------------------------------------------------------------------------------
 
