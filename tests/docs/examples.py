@@ -2,12 +2,13 @@
 
 A ```console block is a list of `$ command` lines, each followed by the output it must print
 (stdout and stderr together), where `...` stands for any text (doctest's ELLIPSIS, whitespace
-normalised); a last line `[exit N]` gives a non-zero exit status, which must match exactly. Each command runs in bash, in
-the document's own temporary folder (so one block can read what an earlier block of the same page
-wrote) beside links to the checkout's `.venv`, `openapi.yaml` and `contract-baseline.yml`, with the
-kit's `.venv/bin` first on the PATH, `IMMOTEUR_TOKEN` set to `DOCS_TOKEN`, and
-`127.0.0.1:8080` standing for the reference server the tests started. A ```python block runs in
-the document's namespace, with the same address substituted. Other blocks are not run.
+normalised); a last line `[exit N]` gives a non-zero exit status, which must match exactly.
+Each command runs in bash, in the document's own temporary folder (so one block can read what an
+earlier block of the same page wrote) beside links to the checkout's `.venv`, `openapi.yaml` and
+`contract-baseline.yml`, with the kit's `.venv/bin` first on the PATH, `IMMOTEUR_TOKEN` set to
+`DOCS_TOKEN`, and `127.0.0.1:8080` standing for the reference server the tests started. A
+```python block runs in the document's namespace, with the same address substituted. Other
+blocks are not run.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ from .examples import ROOT
 
 def _docs_pages() -> ModuleType:
     spec = importlib.util.spec_from_file_location("docs_pages", ROOT / "tools" / "docs_pages.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -78,7 +79,9 @@ def test_rules_reference_lists_every_rule_of_the_spec() -> None:
 
 def test_readme_exit_codes_are_those_of_exits_py() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- exit-codes:start[^\n]*-->\n(.*?)\n<!-- exit-codes:end -->", readme, re.S)
+    block = re.search(
+        r"<!-- exit-codes:start[^\n]*-->\n(.*?)\n<!-- exit-codes:end -->", readme, re.S
+    )
     assert block is not None, "README.md lost its <!-- exit-codes:start/end --> markers"
     assert block.group(1) == docs_pages.readme_exit_codes(), (
         "README.md's exit-code table differs from src/immoteur_contract/exits.py; write this"
