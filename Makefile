@@ -70,11 +70,11 @@ bench: install
 
 ## docs: the documentation site from docs/ into site/, strict: a warning (a broken link) fails it
 docs: install
-	$(RUN) mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(RUN) mkdocs build --strict
 
 ## docs-serve: the documentation site on http://127.0.0.1:8000, rebuilt on every change
 docs-serve: install
-	$(RUN) mkdocs serve --strict
+	NO_MKDOCS_2_WARNING=1 $(RUN) mkdocs serve --strict
 
 ## wheels: the generated client's and the kit's wheels in dist/ (pip install --find-links dist ...)
 wheels: install
