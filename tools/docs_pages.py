@@ -6,6 +6,7 @@ is read from the code or the spec that defines the behaviour, so the site cannot
 
 - `cli`: every command's `--help`, from the argparse parsers of `immoteur_contract.cli`;
 - `rules`, `decisions`: openapi.yaml's `x-rules` and `x-decisions`;
+- `rule-cases`: per rule, the deterministic bodies the suite sends (`strategies.boundary_cases()`);
 - `exit-codes`: `immoteur_contract.exits.EXIT_CODES`;
 - `faulty-servers`, `correct-servers`: the self-test's catalogs;
 - `benchmarks`: bench/RESULTS.md as `make bench` wrote it; `changelog`: CHANGELOG.md.
@@ -135,6 +136,25 @@ def decisions_reference() -> str:
     return "\n".join(lines) + "\n"
 
 
+def rule_cases_reference() -> str:
+    """Per rule: its statement and the deterministic bodies the suite sends to break it alone;
+    then the valid bodies the acceptance layer sends (`strategies.boundary_cases()`)."""
+    from immoteur_contract.rules import CONTRACT
+    from immoteur_contract.strategies import boundary_cases
+
+    cases = boundary_cases()
+    lines = [
+        "| rule | statement | deterministic bodies that break it, by case id |",
+        "|---|---|---|",
+    ]
+    for rule in CONTRACT.rules:
+        ids = [f"`{case.id}`" for case in cases if case.rule == rule.id]
+        lines.append(f"| `{rule.id}` | {_cell(rule.statement)} | {len(ids)}: {', '.join(ids)} |")
+    valid = [f"`{case.id}`" for case in cases if case.rule is None]
+    lines.append(f"\nValid bodies of the acceptance layer ({len(valid)}): {', '.join(valid)}.")
+    return "\n".join(lines) + "\n"
+
+
 def faulty_servers_reference() -> str:
     """The faulty servers of the self-test, in catalog order."""
     from immoteur_contract.mutants import catalog
@@ -172,6 +192,7 @@ GENERATED: dict[str, Callable[[], str]] = {
     "cli": cli_reference,
     "exit-codes": exit_codes_reference,
     "rules": rules_reference,
+    "rule-cases": rule_cases_reference,
     "decisions": decisions_reference,
     "faulty-servers": faulty_servers_reference,
     "correct-servers": correct_servers_reference,
