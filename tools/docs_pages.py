@@ -5,6 +5,7 @@ A page asks for a generated part with a marker on a line of its own, `<!-- gener
 is read from the code or the spec that defines the behaviour, so the site cannot drift from them:
 
 - `cli`: every command's `--help`, from the argparse parsers of `immoteur_contract.cli`;
+- `connection-options`: the mock's connection limits and workers, from the same parser;
 - `rules`, `decisions`: openapi.yaml's `x-rules` and `x-decisions`;
 - `rule-cases`: per rule, the deterministic bodies the suite sends (`strategies.boundary_cases()`);
 - `exit-codes`: `immoteur_contract.exits.EXIT_CODES`;
@@ -80,6 +81,19 @@ def cli_reference() -> str:
             level = "###" if title.count(" ") > 1 else "##"
             parts.append(f"{level} `{title}`\n\n```text\n{parser.format_help().rstrip()}\n```\n")
     return "\n".join(parts)
+
+
+def connection_options_reference() -> str:
+    """The mock's "connections" options (limits and workers): default and meaning, from its
+    parser, so that the table follows the defaults in `ConnectionLimits`."""
+    mock = dict(command_parsers())["immoteur-contract mock"]
+    group = next(g for g in mock._action_groups if g.title == "connections")
+    lines = ["| option | default | meaning |", "|---|---:|---|"]
+    for action in group._group_actions:
+        flag = f"`{action.option_strings[0]} {action.metavar}`"
+        meaning = re.sub(r" \(default [^);]*\)", "", str(action.help))
+        lines.append(f"| {flag} | {action.default:g} | {_cell(meaning)} |")
+    return "\n".join(lines) + "\n"
 
 
 def _cell(text: str) -> str:
@@ -193,6 +207,7 @@ GENERATED: dict[str, Callable[[], str]] = {
     "exit-codes": exit_codes_reference,
     "rules": rules_reference,
     "rule-cases": rule_cases_reference,
+    "connection-options": connection_options_reference,
     "decisions": decisions_reference,
     "faulty-servers": faulty_servers_reference,
     "correct-servers": correct_servers_reference,
