@@ -287,7 +287,7 @@ def _chosen_token(args: argparse.Namespace) -> tuple[str | None, str]:
 def _bind_listeners(host: str, port: int, workers: int) -> list[socket.socket]:
     """One listening socket per worker. Several workers each get their own socket on the port
     (SO_REUSEPORT), so that the kernel spreads connections evenly: on one shared socket the
-    first worker to wake took most of them (37 of wrk's 50 against 13)."""
+    first worker to wake takes most of them."""
     first = bind_listener(host, port, reuse_port=workers > 1)
     listeners = [first]
     try:
