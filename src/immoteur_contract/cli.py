@@ -37,12 +37,13 @@ class _Parser(argparse.ArgumentParser):
     command: str | None = None
     """The chosen command, set on the top parser, whose errors name it too."""
 
-    def error(self, message: str) -> NoReturn:
+    def error(self, message: str, extras: list[str] | None = None) -> NoReturn:
+        """Exit 2 with `message` as one line; `extras`: the words not recognised, if any."""
         words = self.prog.split()
         if len(words) < 2 and self.command:
             words.append(self.command)
         hint = TOKEN_HINTS.get(words[1]) if len(words) > 1 else None
-        message = safe_message(message.removeprefix("argument "), token_hint=hint)
+        message = safe_message(message.removeprefix("argument "), extras, token_hint=hint)
         self.exit(2, f"{' '.join(words[:2])}: error: {message} (see --help)\n")
 
 
@@ -106,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = _parser(args_list)
         args, extras = parser.parse_known_args(args_list)
         if extras:  # named, never echoed: a stray word may be a token
-            parser.error(safe_message("unrecognized arguments:", extras))
+            parser.error("unrecognized arguments:", extras)
         module = importlib.import_module(_COMMANDS[args.command][0])
         status: int = module.run(args)
         sys.stdout.flush()

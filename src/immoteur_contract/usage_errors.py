@@ -52,7 +52,7 @@ def _unrecognized(words: list[str], token_hint: str | None) -> str:
         parts.append(f"unrecognized option{'s' if len(names) > 1 else ''} {', '.join(names)}")
     if others:
         what = "argument" if others == 1 else "arguments"
-        parts.append(f"{others} unexpected {what} (not shown: it may be a secret)")
+        parts.append(f"{others} unexpected {what} (not shown: a value may be a secret)")
     message = "; ".join(parts)
     if token_hint and TOKEN_FLAGS.intersection(names):
         message += f"; {token_hint}"
