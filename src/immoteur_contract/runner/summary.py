@@ -2,7 +2,7 @@
 
 The verdict first, then new / known / fixed failures (with a baseline), the observations that
 changed (with --compare-to), and the per-rule table. No body and no curl line (a summary is for
-reading, the --report file has them), and the token is scrubbed like everywhere else.
+reading, the --report file has them), and the token is scrubbed like everywhere else (scrubbing.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any
 
 from .baseline import Judgement
 from .compare import Comparison
-from .curl import scrub
 from .report import Failure, RunReport
 
 __all__ = ["render_summary", "verdict_of"]
@@ -93,4 +92,4 @@ def render_summary(
             lines.append("No observation changed.")
     lines += ["", "### Per rule", "", "| rule / layer | requests | verdict |", "|---|---:|---|"]
     lines += [f"| {r['rule']} | {r['requests']} | {r['verdict']} |" for r in report.rules()]
-    return scrub("\n".join(lines) + "\n", report.token)
+    return report.scrubber.own_text("\n".join(lines) + "\n")
