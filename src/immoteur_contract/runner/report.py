@@ -4,7 +4,9 @@ the JSON.
 The JSON keys are an interface (`immoteur-contract mutants` and `compare` read them): conforms,
 complete, verdict, target, seed, requests, seconds, first_failure_request, rules[{rule, requests,
 verdict}], coverage{max_requests, planned, wanted, sent, complete, parts, not_covered, partial},
-failures[{test, rule, body, curl, message, id, layer, case, expectation, status, generated}]
+causes[{summary, count, rules, expectation, status, example{id, test, message, curl}}] (failures
+of several rules sharing one anomaly: causes.py), failures[{test, rule, body, curl, message, id,
+layer, case, expectation, status, generated}]
 (the identity fields: identity.py), observations{name: {value, note}} (observations.py),
 cases{case family: outcome} (what ran: a comparison tells fixed from not run), error.
 `conforms` is true only for a complete run without failure: a run cut short by its budget (or
@@ -21,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from ..rules import RULES
+from .causes import Cause, cause_lines, causes_of
 from .curl import curl_line
 from .identity import Identity, case_of, identities_of
 from .ledger import Exchange, Ledger, decode_body
@@ -246,6 +249,11 @@ class RunReport:
             names |= {f.id, f.rule, f.layer, f.case, f.expectation, *identifiers_of_test(f.test)}
         return {name for name in names if name}
 
+    def causes(self) -> list[Cause]:
+        """Failures of several rules that share one anomaly of the answers (causes.py)."""
+        exercised = [key for key in self.ledger.counts() if key in RULES.ids]
+        return causes_of(self.failures, exercised)
+
     @property
     def scrubber(self) -> Scrubber:
         """The token's scrubber for this run's outputs, keeping its identifiers."""
@@ -264,6 +272,7 @@ class RunReport:
             "first_failure_request": self.ledger.first_failure_request(),
             "rules": self.rules(),
             "coverage": asdict(self.coverage()),
+            "causes": [cause.as_json() for cause in self.causes()],
             "failures": [asdict(failure) for failure in self.failures],
             "observations": {
                 name: {**seen, "value": foreign(seen.get("value"))}
@@ -397,6 +406,7 @@ def render_table(report: RunReport, report_path: str | None = None) -> str:
     )
     if not report.complete:
         lines += _coverage_lines(report)
+    lines += cause_lines(report.causes(), lambda curl: _shown_curl(curl, report_path))
     for failure in report.failures[:_SHOWN_FAILURES]:
         lines += [
             "",
