@@ -64,3 +64,16 @@ def test_causes_accepted_reports_are_each_rule_own_unless_nearly_every_rule() ->
     every = [_failure(rule, accepted, "status-422", 201) for rule in RULE_IDS[:16]]
     (cause,) = causes_of(every, RULE_IDS)
     assert cause.count == 16
+
+
+def test_causes_names_that_differ_are_one_cause_with_its_variants() -> None:
+    keys = ["property_ids", "issue_kind", "clustering_action"]
+    failures = [
+        _failure(rule, f"the error key '{key}' names no field of the request", "error-key-field", 422)
+        for rule, key in zip(RULE_IDS, keys, strict=False)
+    ]
+    (cause,) = causes_of(failures, RULE_IDS)
+    assert cause.summary.startswith(
+        "3 failures share one cause: the error key '...' names no field of the request"
+        " (as 'property_ids', 'issue_kind', 'clustering_action') (status 422"
+    )

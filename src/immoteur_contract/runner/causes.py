@@ -46,14 +46,22 @@ ACCEPTED_SHARE = 0.75
 """Share of the exercised rule keys a group of accepted (2xx) answers must touch."""
 
 _QUOTED_ANSWER = re.compile(r""":\s*(?:b?'|"|\{|\[).*$""")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _DIGITS = re.compile(r"\d+")
+_SHOWN_VARIANTS = 3
+
+
+def _anomaly(failure: Failure) -> str:
+    """The first line of a failure's message without the answer it quotes after `: `."""
+    first = failure.message.splitlines()[0] if failure.message else ""
+    return _QUOTED_ANSWER.sub("", first).strip()
 
 
 def signature_of(failure: Failure) -> tuple[str, int | None, str]:
-    """What a failure's answer showed, without what varies from case to case."""
-    first = failure.message.splitlines()[0] if failure.message else ""
-    anomaly = _DIGITS.sub("N", _QUOTED_ANSWER.sub("", first)).strip()
-    return failure.expectation, failure.status, anomaly
+    """What a failure's answer showed, without what varies from case to case: the quoted
+    answer, quoted names (an error key) and numbers (an item's index) left out."""
+    template = _DIGITS.sub("N", _QUOTED.sub("'...'", _anomaly(failure)))
+    return failure.expectation, failure.status, template
 
 
 @dataclass(frozen=True)
@@ -66,12 +74,19 @@ class Cause:
     count: int
     rules: list[str]
     example: Failure
+    variants: tuple[str, ...] = ()
+    """The quoted names seen (error keys...), when they differ from one failure to another."""
 
     @property
     def summary(self) -> str:
-        """The headline: `N failures share one cause: <anomaly> (status S, broke E)`."""
+        """The headline: `N failures share one cause: <anomaly> (status S, broke E, in R
+        rules)`."""
         seen = "no response" if self.status is None else f"status {self.status}"
         what = self.anomaly or self.expectation
+        if self.variants:
+            shown = ", ".join(self.variants[:_SHOWN_VARIANTS])
+            more = len(self.variants) - _SHOWN_VARIANTS
+            what += f" (as {shown}" + (f" and {more} more)" if more > 0 else ")")
         return (
             f"{self.count} failures share one cause: {what} ({seen}, broke {self.expectation},"
             f" in {len(self.rules)} rules)"
@@ -94,6 +109,18 @@ class Cause:
         }
 
 
+def _cause(members: list[Failure], rules: list[str]) -> Cause:
+    example = members[0]
+    anomaly = _anomaly(example)
+    quoted = dict.fromkeys(q for f in members for q in _QUOTED.findall(_anomaly(f)))
+    variants: tuple[str, ...] = ()
+    if len(quoted) > 1:
+        anomaly, variants = _QUOTED.sub("'...'", anomaly), tuple(quoted)
+    return Cause(
+        anomaly, example.expectation, example.status, len(members), rules, example, variants
+    )
+
+
 def causes_of(failures: Sequence[Failure], exercised_rules: Iterable[str] = ()) -> list[Cause]:
     """The causes among `failures`, the largest first. `exercised_rules`: the rule keys the run
     sent requests for (a group of accepted answers must touch most of them)."""
@@ -102,14 +129,14 @@ def causes_of(failures: Sequence[Failure], exercised_rules: Iterable[str] = ()) 
         groups.setdefault(signature_of(failure), []).append(failure)
     exercised = set(exercised_rules)
     causes = []
-    for (expectation, status, anomaly), members in groups.items():
+    for (_, status, _), members in groups.items():
         rules = list(dict.fromkeys(failure.rule for failure in members))
         if len(members) < MIN_FAILURES or len(rules) < MIN_RULES:
             continue
         accepted = status is not None and 200 <= status < 300
         if accepted and len(rules) < ACCEPTED_SHARE * max(len(exercised | set(rules)), 1):
             continue
-        causes.append(Cause(anomaly, expectation, status, len(members), rules, members[0]))
+        causes.append(_cause(members, rules))
     return sorted(causes, key=lambda cause: -cause.count)
 
 
