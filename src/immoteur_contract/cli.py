@@ -68,12 +68,12 @@ def _missing_extra(command: str) -> str | None:
     if not missing:
         return None
     return (
-        f"immoteur-contract {command}: error: it needs the [{extra}] extra ({', '.join(missing)} not"
-        f" installed): pip install 'immoteur-contract[{extra}]'"
+        f"immoteur-contract {command}: error: it needs the [{extra}] extra"
+        f" ({', '.join(missing)} not installed): pip install 'immoteur-contract[{extra}]'"
     )
 
 
-def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+def _parser(argv: Sequence[str]) -> _Parser:
     parser = _Parser(
         prog="immoteur-contract",
         description="Contract kit for Immoteur's POST /public/v1/issues.",

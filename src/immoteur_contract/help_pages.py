@@ -25,7 +25,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "immoteur-contract mock --fail-rate 0.1 --latency-range 0 0.5 --seed 1",
     ),
     "run": (
-        "immoteur-contract run                                   # the reference server, in-process",
+        "immoteur-contract run                          # the reference server, in-process",
         f"IMMOTEUR_TOKEN=dev-token immoteur-contract run --base-url {_LOCAL} --report run.json",
         "immoteur-contract run --base-url URL --baseline baseline.yaml --summary summary.md"
         " --junit junit.xml",

@@ -37,7 +37,9 @@ def api_base_url(url: str) -> str:
     slashes removed and nothing else changed. ValueError (naming the URL) otherwise."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"the base URL must be an http(s) URL with a host, got {redacted_url(url)}")
+        raise ValueError(
+            f"the base URL must be an http(s) URL with a host, got {redacted_url(url)}"
+        )
     if parts.query or parts.fragment:
         raise ValueError(f"the base URL must not have a query or fragment, got {redacted_url(url)}")
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"

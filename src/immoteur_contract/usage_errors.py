@@ -78,6 +78,8 @@ def safe_message(
     )
     message = re.sub(r"ignored explicit argument .*$", "takes no value", message, flags=re.DOTALL)
     message = re.sub(
-        r"ambiguous option: (-[^=\s]*)=.*? could match", r"ambiguous option: \1 could match", message
+        r"ambiguous option: (-[^=\s]*)=.*? could match",
+        r"ambiguous option: \1 could match",
+        message,
     )
     return re.sub(r"unknown parser .*? \(choices", "unknown command (choices", message)

@@ -12,7 +12,11 @@ from immoteur_contract.server.asgi import ASGIApp
 
 __all__ = ["UNENFORCED", "three_rules_unenforced"]
 
-UNENFORCED = ("data-requires-issue-facets", "other-requires-comment", "clustering-requires-two-targets")
+UNENFORCED = (
+    "data-requires-issue-facets",
+    "other-requires-comment",
+    "clustering-requires-two-targets",
+)
 
 
 def three_rules_unenforced(token: str) -> ASGIApp:

@@ -23,8 +23,8 @@ def _failure(rule: str, message: str, expectation: str, status: int | None, n: i
 
 
 def test_causes_signature_leaves_out_the_quoted_answer_and_digits() -> None:
-    one = _failure("a", "expected 422, got 400: '{\"message\": \"x 1\"}'", "status-422", 400)
-    two = _failure("b", "expected 422, got 400: '{\"message\": \"y 22\"}'\nmore", "status-422", 400)
+    one = _failure("a", 'expected 422, got 400: \'{"message": "x 1"}\'', "status-422", 400)
+    two = _failure("b", 'expected 422, got 400: \'{"message": "y 22"}\'\nmore', "status-422", 400)
     assert signature_of(one) == signature_of(two)
     assert signature_of(one)[2] == "expected N, got N"
 
@@ -44,8 +44,12 @@ def test_causes_one_anomaly_across_rules_is_one_cause() -> None:
 
 def test_causes_unrelated_failures_make_no_cause() -> None:
     failures = [
-        _failure("rule-1", "the error key 'x' names no field of the request", "error-key-field", 422),
-        _failure("rule-2", "expected Content-Type application/json, got 'none'", "content-type", 422),
+        _failure(
+            "rule-1", "the error key 'x' names no field of the request", "error-key-field", 422
+        ),
+        _failure(
+            "rule-2", "expected Content-Type application/json, got 'none'", "content-type", 422
+        ),
         _failure("rule-3", "expected 422, got 500: '{}'", "status-422", 500),
         _failure("rule-4", "the 422 body names no field in `errors`", "errors-empty", 422),
     ]
@@ -58,7 +62,7 @@ def test_causes_one_rule_failing_many_times_is_no_cause() -> None:
 
 
 def test_causes_accepted_reports_are_each_rule_own_unless_nearly_every_rule() -> None:
-    accepted = "expected 422, got 201: '{\"reportId\": \"x\"}'"
+    accepted = 'expected 422, got 201: \'{"reportId": "x"}\''
     three = [_failure(rule, accepted, "status-422", 201) for rule in RULE_IDS[:3]]
     assert causes_of(three, RULE_IDS) == []
     every = [_failure(rule, accepted, "status-422", 201) for rule in RULE_IDS[:16]]
@@ -69,7 +73,9 @@ def test_causes_accepted_reports_are_each_rule_own_unless_nearly_every_rule() ->
 def test_causes_names_that_differ_are_one_cause_with_its_variants() -> None:
     keys = ["property_ids", "issue_kind", "clustering_action"]
     failures = [
-        _failure(rule, f"the error key '{key}' names no field of the request", "error-key-field", 422)
+        _failure(
+            rule, f"the error key '{key}' names no field of the request", "error-key-field", 422
+        )
         for rule, key in zip(RULE_IDS, keys, strict=False)
     ]
     (cause,) = causes_of(failures, RULE_IDS)

@@ -10,9 +10,9 @@ from immoteur_contract.runner.report import Failure, Outcome, RunReport, render_
 from immoteur_contract.runner.scrubbing import (
     PLACEHOLDER,
     Scrubber,
+    identifiers_of_test,
     scrub_junit,
     short_token_warning,
-    identifiers_of_test,
 )
 
 TOKEN = "en-valid"  # 8 characters, inside the case id below

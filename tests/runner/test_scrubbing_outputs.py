@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ import pytest
 from .batch import run_batch
 from .live import live_reference_server
 
-OVERLAPPING = "en-valid"  # 8 characters, inside test_bad_authorization_is_unauthenticated[no-token-valid-body]
+OVERLAPPING = "en-valid"  # 8 characters, inside the case id no-token-valid-body
 SHORT = "Qz7tok9"  # 7 characters
 CASE = "test_bad_authorization_is_unauthenticated[no-token-valid-body]"
 APP = "scrubbing_apps:open_door_echoing"

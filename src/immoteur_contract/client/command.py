@@ -21,8 +21,8 @@ from typing import Any
 
 from immoteur_client.models import IssueReportRequest
 
-from ..help_pages import epilog
 from ..arguments import base_url, non_negative_int, positive_number
+from ..help_pages import epilog
 from ..rules import CONTRACT
 from ..urls import BASE_URL_HELP
 from ._errors import ImmoteurError, ReportRuleError, ValidationFailedError
@@ -85,7 +85,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "data",
         parents=[common],
         epilog=epilog("report data"),
-        formatter_class=argparse.RawDescriptionHelpFormatter, help="some facts of a listing are wrong")
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="some facts of a listing are wrong",
+    )
     data.add_argument(
         "--facet",
         dest="facets",
@@ -101,7 +103,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "clustering",
         parents=[common],
         epilog=epilog("report clustering"),
-        formatter_class=argparse.RawDescriptionHelpFormatter, help="targets are grouped wrongly (two targets or more)"
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="targets are grouped wrongly (two targets or more)",
     )
     clustering.add_argument(
         "--action",
@@ -116,7 +119,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "other",
         parents=[common],
         epilog=epilog("report other"),
-        formatter_class=argparse.RawDescriptionHelpFormatter, help="anything else, explained")
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="anything else, explained",
+    )
     other.add_argument("--comment", required=True, help="what is wrong (required, not blank)")
 
 

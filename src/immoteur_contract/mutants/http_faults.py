@@ -321,6 +321,8 @@ response_fault(
     '422 errors are all keyed "body", not by the field at fault',
     _BAD_ITEM,
 )(_errors(_all_under_body))
+
+
 def _conditional_rule_ids() -> frozenset[str]:
     """The rules the request schema states as `if issueKind ... then ...` (its allOf entries,
     each naming its rule in `$comment`)."""

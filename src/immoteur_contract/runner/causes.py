@@ -33,8 +33,8 @@ __all__ = [
     "MIN_FAILURES",
     "MIN_RULES",
     "Cause",
-    "causes_of",
     "cause_lines",
+    "causes_of",
     "signature_of",
 ]
 

@@ -193,4 +193,3 @@ def _is_row(line: str, table: str) -> bool:
     """A rule row of the table (the lines before the total), left out by --quiet."""
     head, _, _ = table.partition("\ntotal")
     return line in head.splitlines()
-

@@ -173,7 +173,9 @@ def finish(args: argparse.Namespace, regression: Regression, report: RunReport, 
             )
             before = {e.id for e in regression.baseline.entries}
             after = {e.id for e in baseline.entries}
-            Path(args.baseline).write_text(report.scrubber.own_text(baseline.dumps()), encoding="utf-8")
+            Path(args.baseline).write_text(
+                report.scrubber.own_text(baseline.dumps()), encoding="utf-8"
+            )
             lines.append(
                 f"baseline {args.baseline} written: {len(after - before)} added, "
                 f"{len(before - after)} removed, {len(after)} entries"

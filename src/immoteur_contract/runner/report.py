@@ -242,7 +242,9 @@ class RunReport:
         families, failure ids and expectations, observation names (scrubbing.py)."""
         names = {*LAYERS, *self.observations}
         contexts = {exchange.context for exchange in self.ledger.exchanges}
-        names |= {part for c in contexts for part in (c.rule, c.layer, *identifiers_of_test(c.test))}
+        names |= {
+            part for c in contexts for part in (c.rule, c.layer, *identifiers_of_test(c.test))
+        }
         for outcome in self.outcomes:
             names |= {outcome.rule, outcome.part, *identifiers_of_test(outcome.test)}
         for f in self.failures:

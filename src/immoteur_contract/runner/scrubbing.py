@@ -33,9 +33,9 @@ __all__ = [
     "DISTINCT_LENGTH",
     "PLACEHOLDER",
     "Scrubber",
+    "identifiers_of_test",
     "scrub_junit",
     "short_token_warning",
-    "identifiers_of_test",
 ]
 
 PLACEHOLDER = f"${TOKEN_ENV}"
@@ -89,7 +89,9 @@ class Scrubber:
         if not self._shields:
             return text.replace(token, PLACEHOLDER)
         spans = [
-            (start, start + len(shield)) for shield in self._shields for start in _starts(text, shield)
+            (start, start + len(shield))
+            for shield in self._shields
+            for start in _starts(text, shield)
         ]
         out: list[str] = []
         position = 0

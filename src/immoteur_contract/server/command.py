@@ -11,11 +11,11 @@ inspection API under /_mock/ has no authentication.
 from __future__ import annotations
 
 import argparse
-import re
 import gc
 import importlib.util
 import logging
 import os
+import re
 import secrets
 import signal
 import socket
@@ -81,7 +81,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="keep reports in this SQLite file, across restarts (default: in memory)",
     )
     parser.add_argument(
-        "--latency", type=non_negative_number, default=0.0, metavar="SECONDS", help="fixed delay per request"
+        "--latency",
+        type=non_negative_number,
+        default=0.0,
+        metavar="SECONDS",
+        help="fixed delay per request",
     )
     parser.add_argument(
         "--latency-range",
