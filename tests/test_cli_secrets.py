@@ -97,7 +97,8 @@ def test_cli_secrets_unknown_flag_is_named_with_where_the_token_goes(
         pytest.param(["run", "--rate", SECRET], "--rate", id="rate"),
         pytest.param(["run", "--max-requests", SECRET], "--max-requests", id="max-requests"),
         pytest.param(["run", f"--fail-fast={SECRET}"], "--fail-fast", id="flag-with-value"),
-        pytest.param(["run", f"--re={SECRET}"], "--re", id="ambiguous-with-value"),
+        pytest.param(["run", f"--re={SECRET}"], "--re", id="prefix-with-value"),
+        pytest.param(["run", "--max-req", SECRET], "--max-req", id="no-abbreviation"),
         pytest.param(["report", "data", "--property", UUID, "--facet", SECRET], "--facet",
                      id="facet-choice"),
         pytest.param(["report", "other", "--property", UUID, "--comment", "x", "--timeout",
@@ -143,3 +144,13 @@ def test_cli_secrets_mock_settings_errors_name_the_flag(
     assert code == 2
     assert "--latency-range" in line
     assert "latency_range" not in line
+
+
+def test_cli_secrets_no_flag_is_taken_for_a_longer_one(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """`--token X` is refused as unknown even where a longer flag starts alike: abbreviations
+    would hand the value to that flag (a `--token-file` would read it, and could echo it)."""
+    code, out, line = _one_line(capfd, ["run", "--max-req", "5"])
+    assert code == 2
+    assert "unrecognized option --max-req" in line

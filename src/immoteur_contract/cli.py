@@ -14,7 +14,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .extras import missing_from_extra
 from .help_pages import description, epilog
@@ -36,6 +36,12 @@ class _Parser(argparse.ArgumentParser):
 
     command: str | None = None
     """The chosen command, set on the top parser, whose errors name it too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # no abbreviations: `--token SECRET` must never be taken for a longer flag that
+        # starts alike (`--token-file`), which would read, and could echo, the value
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str, extras: list[str] | None = None) -> NoReturn:
         """Exit 2 with `message` as one line; `extras`: the words not recognised, if any."""
@@ -68,7 +74,7 @@ def _missing_extra(command: str) -> str | None:
     if not missing:
         return None
     return (
-        f"immoteur-contract {command}: error: it needs the [{extra}] extra"
+        f"immoteur-contract {command}: error: this command needs the [{extra}] extra"
         f" ({', '.join(missing)} not installed): pip install 'immoteur-contract[{extra}]'"
     )
 
