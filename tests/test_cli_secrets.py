@@ -151,6 +151,6 @@ def test_cli_secrets_no_flag_is_taken_for_a_longer_one(
 ) -> None:
     """`--token X` is refused as unknown even where a longer flag starts alike: abbreviations
     would hand the value to that flag (a `--token-file` would read it, and could echo it)."""
-    code, out, line = _one_line(capfd, ["run", "--max-req", "5"])
+    code, _, line = _one_line(capfd, ["run", "--max-req", "5"])
     assert code == 2
     assert "unrecognized option --max-req" in line
