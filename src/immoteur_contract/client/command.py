@@ -22,6 +22,7 @@ from typing import Any
 from immoteur_client.models import IssueReportRequest
 
 from ..arguments import base_url, non_negative_int, positive_number
+from ..help_pages import epilog
 from ..rules import CONTRACT
 from ..urls import BASE_URL_HELP
 from ._errors import ImmoteurError, ReportRuleError, ValidationFailedError
@@ -80,7 +81,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
     kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
-    data = kinds.add_parser("data", parents=[common], help="some facts of a listing are wrong")
+    data = kinds.add_parser(
+        "data",
+        parents=[common],
+        epilog=epilog("report data"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="some facts of a listing are wrong",
+    )
     data.add_argument(
         "--facet",
         dest="facets",
@@ -93,7 +100,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--comment", help="optional details")
 
     clustering = kinds.add_parser(
-        "clustering", parents=[common], help="targets are grouped wrongly (two targets or more)"
+        "clustering",
+        parents=[common],
+        epilog=epilog("report clustering"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="targets are grouped wrongly (two targets or more)",
     )
     clustering.add_argument(
         "--action",
@@ -104,7 +115,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     clustering.add_argument("--comment", help="optional details")
 
-    other = kinds.add_parser("other", parents=[common], help="anything else, explained")
+    other = kinds.add_parser(
+        "other",
+        parents=[common],
+        epilog=epilog("report other"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="anything else, explained",
+    )
     other.add_argument("--comment", required=True, help="what is wrong (required, not blank)")
 
 

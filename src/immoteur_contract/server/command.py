@@ -19,6 +19,7 @@ import gc
 import importlib.util
 import logging
 import os
+import re
 import secrets
 import signal
 import socket
@@ -30,7 +31,17 @@ from types import FrameType
 
 import uvicorn
 
-from ..arguments import OutputPathError, non_negative_int, output_file, port, prepare_outputs
+from ..arguments import (
+    OutputPathError,
+    fraction,
+    non_negative_int,
+    non_negative_number,
+    output_file,
+    port,
+    positive_int,
+    prepare_outputs,
+    seed,
+)
 from ..rules import CONTRACT
 from .access_log import ACCESS_LOGGER, AccessLogMiddleware
 from .app import create_app
@@ -90,24 +101,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="keep reports in this SQLite file, across restarts (default: in memory)",
     )
     parser.add_argument(
-        "--latency", type=float, default=0.0, metavar="SECONDS", help="fixed delay per request"
+        "--latency",
+        type=non_negative_number,
+        default=0.0,
+        metavar="SECONDS",
+        help="fixed delay per request",
     )
     parser.add_argument(
         "--latency-range",
-        type=float,
+        type=non_negative_number,
         nargs=2,
         metavar=("MIN", "MAX"),
         help="extra random delay per request, uniform in [MIN, MAX] seconds",
     )
     parser.add_argument(
         "--rate-limit",
-        type=int,
+        type=positive_int,
         metavar="N",
         help="answer 429 with Retry-After past N requests per one-second window",
     )
     parser.add_argument(
         "--fail-rate",
-        type=float,
+        type=fraction,
         default=0.0,
         metavar="FRACTION",
         help="answer this fraction (0..1) of requests 503",
@@ -117,7 +132,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=seed,
         metavar="N",
         help="seed of the random faults (--latency-range, --fail-rate)",
     )
@@ -185,8 +200,8 @@ def run(args: argparse.Namespace) -> int:
             allow_prefer=args.allow_prefer,
         )
         limits = connection_limits(args)
-    except ValueError as error:
-        return _usage_error(f"invalid option: {error}")
+    except ValueError as error:  # settings' own names become the flags that set them
+        return _usage_error(f"invalid option: {flag_names(str(error), args)}")
     try:
         if args.store:
             prepare_outputs([("--store", args.store)])
@@ -340,6 +355,15 @@ def uvicorn_config(app: ASGIApp, limits: ConnectionLimits) -> uvicorn.Config:
         server_header=False,
         proxy_headers=False,
     )
+
+
+def flag_names(message: str, args: argparse.Namespace) -> str:
+    """`message` with each option's Python name (`fail_rate`) written as its flag
+    (`--fail-rate`), so that a settings error names what the user typed."""
+    for name in sorted(vars(args), key=len, reverse=True):
+        if "_" in name:
+            message = re.sub(rf"(?<![\w-]){name}(?!\w)", "--" + name.replace("_", "-"), message)
+    return message
 
 
 def _one_line(error: BaseException) -> str:
