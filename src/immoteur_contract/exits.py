@@ -42,8 +42,13 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
     ),
     "report": (
         (OK, "the report was created (with --dry-run: it is valid and was not sent)"),
-        (FAILED, "the API refused the report (a 4xx answer: 401, 403, 422, ...)"),
-        (USAGE, f"{_USAGE_LINE} (a report that breaks a rule locally); server unreachable"),
+        (FAILED, "the API refused the report (a 4xx answer: 400, 401, 403, 422, 429, ...)"),
+        (
+            USAGE,
+            f"{_USAGE_LINE} (a report that breaks a rule locally, a token that cannot be sent,"
+            " a stale generated client); server unreachable, no endpoint at the URL (404/405),"
+            " no answer within --timeout, an answer too large, or a 5xx",
+        ),
         (INTERRUPTED, "interrupted"),
     ),
     "mock": (
