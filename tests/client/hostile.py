@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -116,30 +117,36 @@ def gzip_answer(status: int, body: bytes) -> Behaviour:
 
 
 @contextmanager
-def hostile(behaviour: Behaviour) -> Iterator[HostileTarget]:
-    """Serve `behaviour` on a free loopback port until the block ends."""
+def hostile(behaviour: Behaviour, *, tls: ssl.SSLContext | None = None) -> Iterator[HostileTarget]:
+    """Serve `behaviour` on a free loopback port until the block ends (over TLS with `tls`)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
     listener.settimeout(0.1)
     port = listener.getsockname()[1]
-    target = HostileTarget(base_url=f"http://127.0.0.1:{port}{CONTRACT.base_path}")
+    scheme = "https" if tls else "http"
+    target = HostileTarget(base_url=f"{scheme}://127.0.0.1:{port}{CONTRACT.base_path}")
     stop = threading.Event()
     threads: list[threading.Thread] = []
 
-    def serve(conn: socket.socket) -> None:
-        with conn:
-            conn.settimeout(GIVE_UP)
-            try:
-                if not _read_request(conn):
-                    return
-                target.requests += 1
-                behaviour(conn, stop)
-            except (BrokenPipeError, ConnectionResetError):
-                target.client_closed.set()
-            except OSError:
-                pass
+    def serve(raw: socket.socket) -> None:
+        conn = raw
+        raw.settimeout(GIVE_UP)
+        try:
+            if tls is not None:
+                conn = tls.wrap_socket(raw, server_side=True)
+            if not _read_request(conn):
+                return
+            target.requests += 1
+            behaviour(conn, stop)
+        except (BrokenPipeError, ConnectionResetError):
+            target.client_closed.set()
+        except OSError:  # includes a TLS handshake the client gave up
+            pass
+        finally:
+            conn.close()
+            raw.close()
 
     def accept() -> None:
         while not stop.is_set():
