@@ -51,7 +51,8 @@ def test_a_value_the_spec_added_names_make_client(monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_value_the_spec_dropped_names_make_client(monkeypatch: pytest.MonkeyPatch) -> None:
-    kinds = StrEnum("Kinds", [*(k.upper() for k in CONTRACT.issue_kinds), "LEGACY"])
+    members = [(k.upper(), k) for k in (*CONTRACT.issue_kinds, "legacy")]
+    kinds = StrEnum("Kinds", members)  # type: ignore[misc]  # a functional enum, as generated
     pairs = _staleness._pairs()
     monkeypatch.setattr(
         _staleness, "_pairs", lambda: (("issueKind", CONTRACT.issue_kinds, kinds), *pairs[1:])
