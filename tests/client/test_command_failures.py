@@ -13,8 +13,8 @@ import pytest
 import trustme
 
 from immoteur_contract.cli import main
-from immoteur_contract.client import TOKEN_ENV_VAR
-from immoteur_contract.exits import FAILED, OK, USAGE
+from immoteur_contract.client import TOKEN_ENV_VAR, IssueReports
+from immoteur_contract.exits import FAILED, INTERRUPTED, OK, USAGE
 from immoteur_contract.rules import CONTRACT
 from immoteur_contract.server import ReferenceServer, ServerSettings, create_app
 from immoteur_contract.urls import api_base_url
@@ -232,3 +232,15 @@ def test_base_url_with_credentials_is_one_line_that_never_shows_them(
     assert len(err.splitlines()) == 1
     assert "pa55word" not in out + err
     assert "YWxpY2U6cGE1NXdvcmQ" not in out + err  # base64 of alice:pa55word
+
+
+def test_ctrl_c_while_filing_is_one_line_and_exit_130(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(self: IssueReports, report: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(IssueReports, "create", interrupted)
+    status, line = _report(capsys, "http://127.0.0.1:9")
+    assert status == INTERRUPTED
+    assert line.startswith("interrupted")
