@@ -2,7 +2,7 @@
 
     python bench/run_all.py [NAME ...] [--quick] [--baseline-src DIR] [--output PATH]
 
-NAME: server_throughput, client_overhead, mutant_kill, observations_overhead, store_memory
+NAME: server_throughput, client_overhead, client_limits, mutant_kill, observations_overhead, store_memory
 (default: all, in that order). Each script measures side by side with its own baseline in one run
 and prints Markdown (tables, medians and ratios); this runs them one after the other, so that they
 never share the machine with each other, and writes their output as it is, each under its own
@@ -32,6 +32,7 @@ ROOT = BENCH.parent
 SCRIPTS = (
     "server_throughput",
     "client_overhead",
+    "client_limits",
     "mutant_kill",
     "observations_overhead",
     "store_memory",
@@ -39,6 +40,7 @@ SCRIPTS = (
 QUICK_ARGS: dict[str, tuple[str, ...]] = {
     "server_throughput": ("--duration", "1", "--warmup", "0", "--rounds", "1"),
     "client_overhead": ("--batches", "4", "--batch-size", "2", "--warmup", "4"),
+    "client_limits": ("--tries", "1", "--skip-unbounded"),
     "mutant_kill": ("--only", "created_as_200", "non_json_crashes", "--skip-transport"),
     "observations_overhead": ("--runs", "1"),
     "store_memory": ("--small", "500", "--large", "5", "--padding", "16"),
