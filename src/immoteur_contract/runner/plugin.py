@@ -12,7 +12,6 @@ finished run's report is `LAST_REPORT` (read by the `run` command in the same pr
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Callable, Generator
@@ -28,14 +27,18 @@ from ..arguments import OutputPathError, prepare_outputs
 from .budget import REASON_BUDGET, REASON_WRITES, Allotment, Plan, PlanItem, plan_budget
 from .client import ContractClient
 from .curl import scrub
+from .faults import RunDeadlineError, RunHaltedError, TransportFaultError
 from .items import outcome_of, plan_item
-from .ledger import Context, Ledger, decode_body
+from .ledger import Context, Ledger
+from .network import DEFAULT_MAX_BODY, DEFAULT_REQUEST_TIMEOUT
 from .observations import Observations
-from .options import Options, add_pytest_options
+from .options import REMOTE_MAX_TIME, Options, add_pytest_options
+from .outputs import write_atomic, write_record
 from .preflight import preflight
 from .progress import Progress, Status
-from .report import Failure, Outcome, RunReport, failures_of, render_table
+from .report import Failure, Outcome, RunReport, failures_of
 from .safety import Policy, policy_for
+from .table import render_table
 from .target import Target, UsageError, open_target
 from .transport import BudgetExhaustedError, StopRunError
 
@@ -69,6 +72,11 @@ class RunState:
     """Requests sent before the first test (the preflight), counted in the plan's totals."""
     observations: Observations = field(default_factory=Observations)
     generated_tests: set[str] = field(default_factory=set)
+    unverified: dict[str, str] = field(default_factory=dict)
+    """Tests a persistent transport fault stopped, and the fault."""
+    halted: str | None = None
+    halted_unverified: bool = False
+    interrupted: bool = False
 
     @property
     def token(self) -> str:
@@ -124,14 +132,23 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """Open the target and run the preflight (preflight.py), which turns an unreachable target, a
     rejected token or a URL without the endpoint into one clear line before any test runs."""
     state = _state(session.config)
+    options = state.options
+    max_time = options.max_time or (REMOTE_MAX_TIME if state.policy.remote else None)
     try:
         state.target = open_target(
-            base_url=state.options.base_url,
-            app=state.options.app,
+            base_url=options.base_url,
+            app=options.app,
             policy=state.policy,
             ledger=state.ledger,
+            request_timeout=options.request_timeout or DEFAULT_REQUEST_TIMEOUT,
+            max_body=options.max_body or DEFAULT_MAX_BODY,
+            run_deadline=None if max_time is None else time.monotonic() + max_time,
+            cacert=options.cacert,
         )
         preflight(ContractClient(state.target))
+        state.target.guard.preflight = False
+    except RunHaltedError as error:
+        _halt(state, error)
     except (UsageError, StopRunError) as error:
         state.error = scrub(str(error), state.token)
     except httpx.HTTPError as error:
@@ -152,7 +169,9 @@ def pytest_collection_modifyitems(
     so that each kind of divergence shows within the first requests of a run; then plan the
     request budget over them."""
     state = _state(config)
-    if state.error is not None:
+    if state.error is not None or state.halted is not None:
+        if state.halted is not None:  # every test is left unrun, and said so
+            state.items = {item.nodeid: plan_item(item) for item in items}
         config.hook.pytest_deselected(items=list(items))
         items[:] = []
         return
@@ -167,6 +186,22 @@ def pytest_collection_modifyitems(
     )
     if state.progress is not None:
         state.progress.start()
+
+
+def _halt(state: RunState, error: RunHaltedError) -> None:
+    """The run cannot go on (rate limited, a silent target, --max-time): the tests left are
+    skipped, each said not run for this reason."""
+    if state.halted is None:
+        state.halted = scrub(str(error), state.token)
+        state.halted_unverified = error.unverified
+        if state.progress is not None:
+            state.progress.say(f"stopping: {state.halted}")
+
+
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    """A real Ctrl-C (not pytest's own stop, nor pytest.exit) makes the run `interrupted`."""
+    if excinfo.type is KeyboardInterrupt and _CURRENT:
+        _CURRENT[0].interrupted = True
 
 
 def _status(state: RunState) -> Status:
@@ -189,6 +224,8 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
     if state.progress is not None:
         state.progress.layer(state.layer)
     state.allotment = state.plan.allotment(item.nodeid) if state.plan else Allotment(None)
+    if state.halted is not None:
+        pytest.skip(state.halted)
     if not state.allotment.runs:
         pytest.skip(state.allotment.reason or REASON_BUDGET)
     if state.target is not None and state.target.guard.exhausted:
@@ -206,6 +243,16 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     except BudgetExhaustedError:
         state.cut.add(item.nodeid)
         pytest.skip(REASON_BUDGET)
+    except TransportFaultError as fault:
+        state.unverified[item.nodeid] = f"transport fault: {fault.kind}"
+        pytest.skip(state.unverified[item.nodeid])
+    except RunHaltedError as error:
+        _halt(state, error)
+        if isinstance(error, RunDeadlineError):
+            state.cut.add(item.nodeid)
+        else:
+            state.unverified[item.nodeid] = state.halted or str(error)
+        pytest.skip(state.halted or str(error))
     except StopRunError as error:
         _stop(state, str(error))
         raise  # unreachable: pytest.exit raised
@@ -230,6 +277,8 @@ def pytest_runtest_makereport(
             cut=item.nodeid in state.cut,
             sent=bool(state.ledger.of_test(item.nodeid)),
         )
+        if item.nodeid in state.unverified and not report.failed:
+            status, reason = "unverified", state.unverified[item.nodeid]
         part = planned.part if planned else "other"
         state.outcomes[item.nodeid] = Outcome(item.nodeid, rule, status, part, reason)
         for exchange in state.ledger.of_test(item.nodeid):
@@ -261,7 +310,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     stopped = "the run stopped at the first failure (--fail-fast)" if state.failures else None
     for nodeid, planned in state.items.items():
         if nodeid not in state.outcomes:
-            reason = state.error or stopped or "the run stopped before it"
+            reason = state.error or state.halted or stopped or "the run stopped before it"
             state.outcomes[nodeid] = Outcome(nodeid, planned.rule, "not run", planned.part, reason)
     report = RunReport(
         target=state.target.display if state.target else (state.options.base_url or "in-process"),
@@ -276,19 +325,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         planned=state.before_tests + state.plan.planned if state.plan else None,
         wanted=state.before_tests + state.plan.wanted if state.plan else None,
         observations=state.observations.as_json(state.ledger),
+        halted=state.halted,
+        halted_unverified=state.halted_unverified,
+        interrupted=state.interrupted,
     )
     LAST_REPORT[:] = [report]
     if state.options.report is not None:
-        state.options.report.write_text(report.dumps() + "\n", encoding="utf-8")
+        write_atomic(state.options.report, report.dumps() + "\n")
     if state.options.record is not None:
-        _write_record(state, state.options.record)
+        write_record(state.options.record, state.ledger, state.token)
     if state.target is not None:
         state.target.close()
     _forget_test_modules(session)
-    if state.error is not None:
-        session.exitstatus = 2
-    elif state.failures and session.exitstatus == 0:
-        session.exitstatus = 1
+    code = report.final.code
+    if code != 0:
+        session.exitstatus = code
 
 
 def _forget_test_modules(session: pytest.Session) -> None:
@@ -298,25 +349,6 @@ def _forget_test_modules(session: pytest.Session) -> None:
         module = getattr(item, "module", None)
         if module is not None:
             sys.modules.pop(module.__name__, None)
-
-
-def _write_record(state: RunState, path: Any) -> None:
-    lines = []
-    for e in state.ledger.exchanges:
-        line = {
-            "index": e.index,
-            "layer": e.context.layer,
-            "rule": e.context.rule,
-            "test": e.context.test,
-            "method": e.method,
-            "url": e.url,
-            "status": e.status,
-            "body": decode_body(e.body),
-            "verdict": e.verdict,
-            "showed_failure": e.failed,
-        }
-        lines.append(scrub(json.dumps(line, ensure_ascii=True), state.token))
-    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
