@@ -86,7 +86,11 @@ def fault_of(error: Exception) -> tuple[str, bool] | None:
         return "timeout", True
     if isinstance(error, httpx.RemoteProtocolError):
         text = str(error).lower()
-        return ("cut answer" if "incomplete" in text else "malformed answer"), True
+        if "without sending" in text and "response" in text:
+            return "reset", True
+        if "incomplete" in text or "peer closed" in text:
+            return "cut answer", True
+        return "malformed answer", True
     if isinstance(error, httpx.ReadError | httpx.NetworkError):
         return "reset", True
     if isinstance(error, httpx.TransportError):
