@@ -32,7 +32,7 @@ from ..rules import CONTRACT
 from ..runner.asgi import AsgiTransport
 from ..server import reference_app
 
-__all__ = ["HOSTILE", "Hostile", "hostile_server"]
+__all__ = ["HOSTILE", "Hostile", "HostileTarget", "hostile_server"]
 
 _LONGEST_SECONDS = 120.0
 """The longest any handler keeps a connection (a drip or a stall ends by itself)."""
@@ -147,6 +147,14 @@ HOSTILE: dict[str, Hostile] = {
 """The hostile targets, by name."""
 
 
+@dataclass
+class HostileTarget:
+    """A served hostile target: its API base URL and how many requests it has read."""
+
+    url: str
+    requests: int = 0
+
+
 class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -183,13 +191,14 @@ def _raw(response: httpx.Response) -> bytes:
 
 
 @contextlib.contextmanager
-def hostile_server(name: str, token: str) -> Iterator[str]:
+def hostile_server(name: str, token: str) -> Iterator[HostileTarget]:
     """Serve the hostile target `name` (a key of HOSTILE) for `token` on a free loopback port;
-    yield its API base URL (`http://127.0.0.1:PORT/public/v1`)."""
+    yield it (its `url` is the API base URL, `http://127.0.0.1:PORT/public/v1`)."""
     hostile = HOSTILE[name]
     reference = AsgiTransport(reference_app(token))
     counter = itertools.count()
     lock = threading.Lock()
+    target = HostileTarget("")
 
     class Handler(socketserver.BaseRequestHandler):
         def handle(self) -> None:
@@ -201,13 +210,15 @@ def hostile_server(name: str, token: str) -> Iterator[str]:
                     return
                 with lock:
                     n = next(counter)
+                    target.requests = n + 1
                 hostile.answer(conn, n, lambda: _raw(reference.handle_request(request)))
 
     server = _Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, name=f"hostile-{name}", daemon=True)
     thread.start()
+    target.url = f"http://127.0.0.1:{server.server_address[1]}{CONTRACT.base_path}"
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{CONTRACT.base_path}"
+        yield target
     finally:
         server.shutdown()
         server.server_close()

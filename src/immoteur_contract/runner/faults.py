@@ -88,6 +88,8 @@ def fault_of(error: Exception) -> tuple[str, bool] | None:
         text = str(error).lower()
         if "without sending" in text and "response" in text:
             return "reset", True
+        if "buffer too long" in text:  # h11's limit on a header block
+            return "headers too large, not judged", True
         if "incomplete" in text or "peer closed" in text:
             return "cut answer", True
         return "malformed answer", True
