@@ -150,10 +150,13 @@ def network_transport(
 def read_bounded(response: httpx.Response, limit: int) -> bytes:
     """The raw body of a streamed `response`, at most `limit` bytes; past it (raw or decoded)
     the response is closed, its connection dropped, and TooLargeError raised."""
-    if response.is_stream_consumed:  # an answer built in memory (the in-process transport)
-        if len(response.content) > limit:
+    if isinstance(response.stream, httpx.ByteStream):  # built in memory (in-process, mocks)
+        raw = b"".join(response.stream)  # the bytes as given, not yet decoded
+        if len(raw) > limit:
             raise TooLargeError(f"an answer body over {limit:,} bytes")
-        return response.content
+        if "content-encoding" in response.headers:
+            _check_decoded(response, raw, limit)
+        return raw
     chunks: list[bytes] = []
     size = 0
     try:
