@@ -103,8 +103,10 @@ def header_token(token: str, source: str) -> str:
     command that sends a token checks it here before any request."""
     bad = next((c for c in token if not " " < c < "\x7f"), None)
     if bad is not None:
-        what = "a control character" if ord(bad) < 0x20 or bad == "\x7f" else (
-            "a space" if bad == " " else "a non-ASCII character"
+        what = (
+            "a control character"
+            if ord(bad) < 0x20 or bad == "\x7f"
+            else ("a space" if bad == " " else "a non-ASCII character")
         )
         raise ValueError(
             f"{source} holds {what}: a token must be printable ASCII to travel in the "

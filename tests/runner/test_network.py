@@ -44,9 +44,11 @@ def test_network_endless_body_stops_at_the_limit() -> None:
 
 
 def test_network_huge_headers_are_refused_by_h11() -> None:
-    with hostile_server("huge-headers", TOKEN) as target:
-        with pytest.raises(httpx.RemoteProtocolError, match="buffer too long"):
-            _send(target.url, deadline_in=30)
+    with (
+        hostile_server("huge-headers", TOKEN) as target,
+        pytest.raises(httpx.RemoteProtocolError, match="buffer too long"),
+    ):
+        _send(target.url, deadline_in=30)
 
 
 def test_network_a_healthy_answer_is_read_whole() -> None:

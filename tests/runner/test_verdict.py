@@ -27,7 +27,10 @@ from .batch import run_batch
 TOKEN = "tok-VERDICT-2b7e11"
 CASES: dict[str, tuple[str, list[str]]] = {
     "conforms": ("conforms", ["--examples", "1", "--seed", "1"]),
-    "fails": ("fails", ["--app", "faulty_apps:accepts_data_with_merge", "--seed", "7", "--fail-fast"]),
+    "fails": (
+        "fails",
+        ["--app", "faulty_apps:accepts_data_with_merge", "--seed", "7", "--fail-fast"],
+    ),
     "partial-budget": ("partial", ["--max-requests", "20", "--seed", "1"]),
     "partial-max-time": ("partial", ["--max-time", "0.3", "--rate", "40", "--seed", "1"]),
     "unverified": ("unverified", ["--max-requests", "6", "--seed", "1"]),
@@ -131,8 +134,8 @@ def test_verdict_ctrl_c_is_interrupted_130_with_whole_files(tmp_path: Path) -> N
     assert "total " not in out  # no table
     assert json.loads(files["report"].read_text(encoding="utf-8"))["verdict"] == "interrupted"
     ET.parse(files["junit"])
-    assert files["summary"].read_text(encoding="utf-8").startswith(
-        "## Immoteur contract: interrupted"
+    assert (
+        files["summary"].read_text(encoding="utf-8").startswith("## Immoteur contract: interrupted")
     )
     for line in files["record"].read_text(encoding="utf-8").splitlines():
         json.loads(line)

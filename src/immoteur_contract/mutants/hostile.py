@@ -132,9 +132,14 @@ def _large(conn: socket.socket, n: int, healthy: Callable[[], bytes]) -> None:
     conn.sendall(b"\r\n".join(lines) + b"\r\n\r\n" + body)
 
 
+def _control(conn: socket.socket, n: int, healthy: Callable[[], bytes]) -> None:
+    conn.sendall(healthy())
+
+
 HOSTILE: dict[str, Hostile] = {
     h.name: h
     for h in (
+        Hostile("control", "the reference answers unchanged, served the same way", _control),
         Hostile("endless-body", "201 and a body that never ends", _endless_body),
         Hostile("huge-headers", "201 with a megabyte of headers", _huge_headers),
         Hostile("drip", "the reference answers at one byte a second", _drip),
@@ -144,7 +149,7 @@ HOSTILE: dict[str, Hostile] = {
         Hostile("large", "the reference answers followed by 900 KB of spaces", _large),
     )
 }
-"""The hostile targets, by name."""
+"""The hostile targets, by name (and `control`, the healthy one to compare them with)."""
 
 
 @dataclass

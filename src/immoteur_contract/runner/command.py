@@ -5,8 +5,9 @@ found in a partial run (the budget or --max-time ran out, or writes were not all
 and the report say what was not covered); 1 it does not conform; 2 a usage or connection error,
 said in one line before anything is sent (the options are checked by their argparse types, the
 token, the output paths and the app before pytest starts); 3 could not verify (transport faults
-or rate limiting left rules unjudged); 130 interrupted (the files written so far stay whole). At the end a table: each rule id and layer, requests sent, verdict; then each failure
-with its body and a curl line (token shown as `$IMMOTEUR_TOKEN`).
+or rate limiting left rules unjudged); 130 interrupted (the files written so far stay whole).
+At the end a table: each rule id and layer, requests sent, verdict; then each failure with its
+body and a curl line (token shown as `$IMMOTEUR_TOKEN`).
 """
 
 from __future__ import annotations

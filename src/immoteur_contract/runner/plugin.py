@@ -1,5 +1,6 @@
-"""The pytest plugin of the contract suite: options, the shared target, fixtures, the ledger,
-and the outputs (table, `--report`, `--record`).
+"""The pytest plugin of the contract suite: options, the shared target, the ledger, the
+outcome of each test (transport faults and halts included), and the outputs (table, `--report`,
+`--record`); the run's state and the fixtures are state.py's, registered here.
 
 contract_tests/conftest.py loads it, so `pytest contract_tests ...` and `immoteur-contract run`
 behave alike. Each test module names its layer in a module constant `LAYER` and what one of its
@@ -14,85 +15,43 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Generator
+from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, Phase, settings
-from hypothesis import seed as hypothesis_seed
 
 from ..arguments import OutputPathError, prepare_outputs
-from .budget import REASON_BUDGET, REASON_WRITES, Allotment, Plan, PlanItem, plan_budget
+from .budget import REASON_BUDGET, Allotment, plan_budget
 from .client import ContractClient
 from .curl import scrub
 from .faults import RunDeadlineError, RunHaltedError, TransportFaultError
 from .items import outcome_of, plan_item
-from .ledger import Context, Ledger
+from .ledger import Context
 from .network import DEFAULT_MAX_BODY, DEFAULT_REQUEST_TIMEOUT
-from .observations import Observations
 from .options import REMOTE_MAX_TIME, Options, add_pytest_options
 from .outputs import write_atomic, write_record
 from .preflight import preflight
 from .progress import Progress, Status
-from .report import Failure, Outcome, RunReport, failures_of
-from .safety import Policy, policy_for
+from .report import Outcome, RunReport, failures_of
+from .safety import policy_for
+from .state import CURRENT, STATE, Api, RunState, api, contract_state, current_state
 from .table import render_table
-from .target import Target, UsageError, open_target
+from .target import UsageError, open_target
 from .transport import BudgetExhaustedError, StopRunError
 
-__all__ = ["LAST_REPORT", "Api", "RunState", "current_state", "pytest_addoption"]
-
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = [
+    "LAST_REPORT",
+    "Api",
+    "RunState",
+    "api",
+    "contract_state",
+    "current_state",
+    "pytest_addoption",
+]
 
 LAST_REPORT: list[RunReport] = []
 """The report of the last run in this process (one element at most)."""
-
-
-@dataclass
-class RunState:
-    """A run's state: options, policy, the opened target and what happened."""
-
-    options: Options
-    policy: Policy
-    ledger: Ledger = field(default_factory=Ledger)
-    target: Target | None = None
-    outcomes: dict[str, Outcome] = field(default_factory=dict)
-    failures: list[Failure] = field(default_factory=list)
-    error: str | None = None
-    started: float = field(default_factory=time.perf_counter)
-    items: dict[str, PlanItem] = field(default_factory=dict)
-    plan: Plan | None = None
-    allotment: Allotment = field(default_factory=lambda: Allotment(None))
-    cut: set[str] = field(default_factory=set)
-    progress: Progress | None = None
-    layer: str = "preflight"
-    before_tests: int = 0
-    """Requests sent before the first test (the preflight), counted in the plan's totals."""
-    observations: Observations = field(default_factory=Observations)
-    generated_tests: set[str] = field(default_factory=set)
-    unverified: dict[str, str] = field(default_factory=dict)
-    """Tests a persistent transport fault stopped, and the fault."""
-    halted: str | None = None
-    halted_unverified: bool = False
-    interrupted: bool = False
-
-    @property
-    def token(self) -> str:
-        return self.target.token if self.target is not None else ""
-
-
-_STATE = pytest.StashKey[RunState]()
-_CURRENT: list[RunState] = []
-
-
-def current_state() -> RunState:
-    """The state of the run in progress, for test modules that need it at import time
-    (schemathesis's parametrization is built when its module is imported)."""
-    if not _CURRENT:
-        raise RuntimeError("no contract run in progress (load immoteur_contract.runner.plugin)")
-    return _CURRENT[0]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -113,13 +72,13 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(error)) from None
     if options.fail_fast:
         config.option.maxfail = 1
-    config.stash[_STATE] = RunState(options=options, policy=policy)
-    _CURRENT[:] = [config.stash[_STATE]]
+    config.stash[STATE] = RunState(options=options, policy=policy)
+    CURRENT[:] = [config.stash[STATE]]
     LAST_REPORT.clear()
 
 
 def _state(config: pytest.Config) -> RunState:
-    return config.stash[_STATE]
+    return config.stash[STATE]
 
 
 def _stop(state: RunState, message: str) -> None:
@@ -200,8 +159,8 @@ def _halt(state: RunState, error: RunHaltedError) -> None:
 
 def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
     """A real Ctrl-C (not pytest's own stop, nor pytest.exit) makes the run `interrupted`."""
-    if excinfo.type is KeyboardInterrupt and _CURRENT:
-        _CURRENT[0].interrupted = True
+    if excinfo.type is KeyboardInterrupt and CURRENT:
+        CURRENT[0].interrupted = True
 
 
 def _status(state: RunState) -> Status:
@@ -355,79 +314,3 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if LAST_REPORT:
         terminalreporter.write_sep("=", "immoteur contract")
         terminalreporter.write_line(render_table(LAST_REPORT[0]))
-
-
-# -- fixtures ---------------------------------------------------------------------------------
-
-
-class Api:
-    """What a contract test uses: the client, the current rule key, hypothesis settings, and
-    `expect` which marks the request that showed a failure."""
-
-    def __init__(self, state: RunState, target: Target) -> None:
-        self._state = state
-        self.target = target
-        self.client = ContractClient(target)
-        self.options = state.options
-        self.policy = state.policy
-
-    def rule(self, rule_id: str) -> None:
-        """Count the following requests (and this test's verdict) under `rule_id`."""
-        context = self._state.ledger.context
-        self._state.ledger.context = Context(context.test, context.layer, rule_id)
-
-    def observe(self, name: str, value: Any, note: str = "") -> None:
-        """Record watched behaviour (observations.py): never a verdict."""
-        self._state.observations.record(name, value, note)
-
-    @property
-    def writes_allowed(self) -> bool:
-        return self.policy.allow_writes
-
-    def expect(self, check: Callable[..., None], *args: Any) -> None:
-        """Run an expectation; on failure mark the latest request as the one that showed it."""
-        try:
-            check(*args)
-        except AssertionError:
-            self._state.ledger.mark_failure()
-            raise
-
-    def hypothesis(self, test: F, examples: int | None = None) -> F:
-        """`test` (a @given function) with the run's settings: seeded, no database, no
-        deadline, at most the examples its share of the request budget allows; no shrinking
-        against a remote target (it costs requests)."""
-        self._state.generated_tests.add(self._state.ledger.context.test)
-        phases = [Phase.explicit, Phase.generate]
-        if not self.policy.remote:
-            phases.append(Phase.shrink)
-        allowed = self._state.allotment.requests
-        wanted = examples or self.options.examples
-        configured = settings(
-            max_examples=wanted if allowed is None else max(1, min(wanted, allowed)),
-            database=None,
-            deadline=None,
-            derandomize=False,
-            phases=phases,
-            print_blob=False,
-            suppress_health_check=list(HealthCheck),
-        )(test)
-        return hypothesis_seed(self.options.seed)(configured)
-
-    def skip_unless_writes(self) -> None:
-        """For tests without the `writes` marker (which the plan leaves out by itself)."""
-        if not self.writes_allowed:
-            pytest.skip(REASON_WRITES)
-
-
-@pytest.fixture(scope="session")
-def contract_state(request: pytest.FixtureRequest) -> RunState:
-    """The run's state (options, policy, target, ledger)."""
-    return _state(request.config)
-
-
-@pytest.fixture
-def api(contract_state: RunState) -> Api:
-    """The contract test's handle on the target."""
-    if contract_state.target is None:
-        pytest.skip("no target")
-    return Api(contract_state, contract_state.target)
