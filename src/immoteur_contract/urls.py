@@ -43,8 +43,11 @@ CREDENTIALS_REFUSED = (
 
 
 def has_credentials(url: str) -> bool:
-    """True when `url`'s authority holds a user name or password (`user:pass@host`)."""
-    return "@" in urlsplit(url.strip()).netloc
+    """True when `url`'s authority holds a user name or password (`user:pass@host`); read
+    from the text itself, so that a URL urlsplit refuses is judged too."""
+    rest = url.strip().partition("://")[2]
+    authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return "@" in authority
 
 
 def api_base_url(url: str) -> str:
