@@ -61,7 +61,8 @@ def _once(url: str, extra: list[str], max_requests: int) -> Sample:
         _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     total = next((line for line in output.splitlines() if line.startswith("total ")), "")
-    said = total.split("  ")[-2].strip() if total else output.strip().splitlines()[-1]
+    last = output.strip().splitlines()[-1] if output.strip() else ""
+    said = total.split("  ")[-2].strip() if total else last.rpartition(" per answer: ")[2]
     code = os.waitstatus_to_exitcode(status)
     return Sample(code, seconds, usage.ru_maxrss / 1024, said)
 
@@ -86,7 +87,7 @@ def main() -> int:
         mib = statistics.median(s.peak_mib for s in samples)
         seconds = statistics.median(s.seconds for s in samples)
         codes = "/".join(sorted({str(s.code) for s in samples}))
-        said = samples[-1].said.replace("|", "\\|")[:110]
+        said = samples[-1].said.replace("|", "\\|")[:90]
         print(
             f"| {row} | {codes} | {mib:.0f} | {mib / base_mib:.2f} | {seconds:.1f} |"
             f" {seconds / base_s:.2f} | {said} |"

@@ -161,10 +161,10 @@ def test_hostile_large_answers_within_the_limit_are_judged(runs: dict[str, Run])
 def test_hostile_large_answers_over_the_limit_are_faults_not_divergences(
     runs: dict[str, Run],
 ) -> None:
-    run = runs["large-over-limit"]
-    report = run.report()
-    assert report["failures"] == []
-    assert run.code in (exits.UNVERIFIED, exits.USAGE)
+    run = runs["large-over-limit"]  # the preflight's answer is already over the limit
+    assert run.report()["failures"] == []
+    assert run.code == exits.USAGE
+    assert "too large, not judged (an answer body over 100,000 bytes)" in run.output
 
 
 @pytest.mark.parametrize("name", sorted(JOBS))
