@@ -19,7 +19,9 @@ from urllib.parse import urlsplit
 __all__ = [
     "OutputPathError",
     "base_url",
+    "existing_file",
     "fraction",
+    "header_token",
     "non_negative_int",
     "non_negative_number",
     "output_file",
@@ -101,8 +103,11 @@ def fraction(text: str) -> float:
 def base_url(text: str) -> str:
     """An API base URL by the one rule of `urls.api_base_url` (http(s), a host, no query or
     fragment), with a port that is a number in 0-65535."""
-    from .urls import api_base_url, redacted_url  # here: the spec is read only when needed
+    # imported here: the spec is read only when a URL is given
+    from .urls import CREDENTIALS_REFUSED, api_base_url, has_credentials, redacted_url
 
+    if has_credentials(text):
+        raise argparse.ArgumentTypeError(CREDENTIALS_REFUSED.removeprefix("the base URL "))
     try:
         urlsplit(text).port  # noqa: B018 (raises on a port that is not a number in 0-65535)
     except ValueError:
@@ -112,6 +117,34 @@ def base_url(text: str) -> str:
         return api_base_url(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error).removeprefix("the base URL ")) from None
+
+
+def header_token(token: str, source: str) -> str:
+    """`token` when it can travel in an HTTP header (printable ASCII, no control character);
+    else ValueError naming `source` (e.g. IMMOTEUR_TOKEN) and never the token itself. Every
+    command that sends a token checks it here before any request."""
+    bad = next((c for c in token if not " " < c < "\x7f"), None)
+    if bad is not None:
+        what = (
+            "a control character"
+            if ord(bad) < 0x20 or bad == "\x7f"
+            else ("a space" if bad == " " else "a non-ASCII character")
+        )
+        raise ValueError(
+            f"{source} holds {what}: a token must be printable ASCII to travel in the "
+            "Authorization header"
+        )
+    return token
+
+
+def existing_file(text: str) -> Path:
+    """A file that exists and can be read (`--cacert`)."""
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such file: {text}")
+    if not os.access(path, os.R_OK):
+        raise argparse.ArgumentTypeError(f"{text} is not readable")
+    return path
 
 
 class OutputPathError(ValueError):

@@ -5,6 +5,10 @@ the base URL followed by the spec's path (`/issues`), and nothing is ever insert
 production API is the spec's server URL (`https://api.immoteur.com/public/v1`); a server that
 mounts the API at its root (Stoplight Prism, most test containers, gateways that strip a prefix)
 is given by its root, e.g. `http://127.0.0.1:4010`.
+
+A base URL holding credentials (`user:password@host`) is refused without echoing it: httpx would
+send them as Basic auth on every request in place of the Bearer token, and every line that shows
+the URL would show the password.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ from .rules import CONTRACT
 
 __all__ = [
     "BASE_URL_HELP",
+    "CREDENTIALS_REFUSED",
     "PRODUCTION_BASE_URL",
     "ROOT_MOUNTED_EXAMPLE",
     "api_base_url",
+    "has_credentials",
     "redacted_url",
 ]
 
@@ -30,11 +36,27 @@ BASE_URL_HELP = (
     f"or {ROOT_MOUNTED_EXAMPLE} for a server with the API at its root"
 )
 """What every `--base-url` help text says."""
+CREDENTIALS_REFUSED = (
+    "the base URL must not hold credentials (user:password@host): they would be sent as Basic "
+    "auth and shown wherever the URL is; give the token in IMMOTEUR_TOKEN"
+)
+"""The one line for a base URL with credentials (it never repeats the URL)."""
+
+
+def has_credentials(url: str) -> bool:
+    """True when `url`'s authority holds a user name or password (`user:pass@host`); read
+    from the text itself, so that a URL urlsplit refuses is judged too."""
+    rest = url.strip().partition("://")[2]
+    authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return "@" in authority
 
 
 def api_base_url(url: str) -> str:
     """`url` as the API base: an http(s) URL with a host and no query or fragment, its trailing
-    slashes removed and nothing else changed. ValueError (naming the URL) otherwise."""
+    slashes removed and nothing else changed. ValueError (naming the URL, unless it holds
+    credentials: CREDENTIALS_REFUSED) otherwise."""
+    if has_credentials(url):
+        raise ValueError(CREDENTIALS_REFUSED)
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(

@@ -103,7 +103,8 @@ def test_finish_update_and_prune_rewrite_the_baseline_keeping_reasons(
     args = _parse(["--baseline", str(path), "--baseline-update", "--baseline-prune"])
     checks = regression.prepare(args)
     report = _report([_failure("r#1", "c[1]"), _failure("r#3", "c[3]")], passed=["c[2]"])
-    assert regression.finish(args, checks, report, 1) == 0
+    judgement, lines = regression.judge_run(args, checks, report)
+    assert regression.finish(args, checks, report, judgement, lines) == 0
     entries = {e.id: e for e in Baseline.load(path).entries}
     assert set(entries) == {"r#1", "r#3"}
     assert entries["r#1"].reason == "kept"
@@ -121,7 +122,7 @@ def test_summary_of_a_stopped_run_says_why_without_the_token(tmp_path: Path) -> 
     report.error = f"the target rejected the token {TOKEN}"
     regression.summarise_error(args, report)
     text = summary.read_text(encoding="utf-8")
-    assert text.startswith("## Immoteur contract: the run stopped")
+    assert text.startswith("## Immoteur contract: error\n")
     assert "the target rejected the token $IMMOTEUR_TOKEN" in text
 
 
@@ -131,8 +132,9 @@ def test_finish_summary_is_markdown_without_the_token(tmp_path: Path) -> None:
     assert command.usage_problem(args) is None
     assert summary.parent.is_dir()  # created before the run, with the other outputs
     checks = regression.prepare(args)
-    assert regression.finish(args, checks, _report([_failure("r#1", "c[1]")], []), 1) == 1
+    report = _report([_failure("r#1", "c[1]")], [])
+    assert regression.finish(args, checks, report, *regression.judge_run(args, checks, report)) == 1
     text = summary.read_text(encoding="utf-8")
-    assert text.startswith("## Immoteur contract: does not conform")
+    assert text.startswith("## Immoteur contract: DOES NOT CONFORM (1 failures)")
     assert "| `r#1` | r | c[1] | broke status-422, 201 |" in text
     assert TOKEN not in text

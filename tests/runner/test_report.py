@@ -10,7 +10,9 @@ import pytest
 from immoteur_contract.rules import RULES
 from immoteur_contract.runner.budget import REASON_BUDGET, REASON_WRITES
 from immoteur_contract.runner.ledger import Ledger
-from immoteur_contract.runner.report import VERDICTS, Failure, Outcome, RunReport, render_table
+from immoteur_contract.runner.report import Failure, Outcome, RunReport
+from immoteur_contract.runner.table import render_table
+from immoteur_contract.runner.verdict import VERDICTS
 
 
 def _report(*failures: Failure, token: str = "tok-DISTINCTIVE-9") -> RunReport:

@@ -157,21 +157,6 @@ def test_guard_paces_requests_to_the_rate() -> None:
     assert clock.sleeps == [pytest.approx(0.5), pytest.approx(0.5)]
 
 
-def test_guard_honours_retry_after_on_429_within_bounds() -> None:
-    answers = iter(
-        [
-            httpx.Response(429, headers={"retry-after": "3"}),
-            httpx.Response(429, headers={"retry-after": "9999"}),
-            httpx.Response(422),
-        ]
-    )
-    clock = _Clock()
-    client, ledger = _guard(httpx.MockTransport(lambda r: next(answers)), policy_for(None), clock)
-    assert _post(client, {}).status_code == 422
-    assert clock.sleeps == [3.0, 30.0]
-    assert len(ledger.exchanges) == 3
-
-
 def test_guard_stops_on_401_with_the_token_remotely() -> None:
     client, _ = _guard(_answer(401), REMOTE)
     with pytest.raises(TokenRejectedError, match="rejected the token"):

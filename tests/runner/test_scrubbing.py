@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from immoteur_contract.runner.ledger import Context, Ledger
-from immoteur_contract.runner.report import Failure, Outcome, RunReport, render_table
+from immoteur_contract.runner.report import Failure, Outcome, RunReport
 from immoteur_contract.runner.scrubbing import (
     PLACEHOLDER,
     Scrubber,
@@ -14,6 +14,7 @@ from immoteur_contract.runner.scrubbing import (
     scrub_junit,
     short_token_warning,
 )
+from immoteur_contract.runner.table import render_table
 
 TOKEN = "en-valid"  # 8 characters, inside the case id below
 TEST = "contract_tests/test_auth.py::test_bad_authorization_is_unauthenticated[no-token-valid-body]"

@@ -1,20 +1,22 @@
 """`immoteur-contract run`: the contract suite (contract_tests/) against a target, via pytest.
 
-Exit status: 0 the target conforms, or no divergence was found in a partial run (the budget
-ran out, or writes were not allowed: the table and the report say what was not covered); 1 it
-does not conform; 2 a usage or connection error, said in one line before anything is sent (the
-options are checked by their argparse types, the output paths and the app before pytest
-starts). At the end a table: each rule id and layer, requests sent, verdict; then each failure
-with its body and a curl line (token shown as `$IMMOTEUR_TOKEN`).
+Exit status (exits.py, the verdict's: verdict.py): 0 the target conforms, or no divergence was
+found in a partial run (the budget or --max-time ran out, or writes were not allowed: the table
+and the report say what was not covered); 1 it does not conform; 2 a usage or connection error,
+said in one line before anything is sent (the options are checked by their argparse types, the
+token, the output paths and the app before pytest starts); 3 could not verify (transport faults
+or rate limiting left rules unjudged); 130 interrupted (the files written so far stay whole).
+At the end a table: each rule id and layer, requests sent, verdict; then each failure with its
+body and a curl line (token shown as `$IMMOTEUR_TOKEN`).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from .. import exits
 from ..arguments import (
     OutputPathError,
     base_url,
@@ -26,7 +28,7 @@ from ..arguments import (
 )
 from ..urls import BASE_URL_HELP
 from . import regression
-from .options import DEFAULT_EXAMPLES
+from .options import DEFAULT_EXAMPLES, TARGET_OPTIONS
 
 __all__ = ["SUITE_DIR", "add_arguments", "pytest_args", "run"]
 
@@ -59,6 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="in-process target: a factory (token) -> ASGI app "
         "(default immoteur_contract.server:reference_app)",
     )
+    for flag, (kind, metavar, text) in TARGET_OPTIONS.items():
+        target.add_argument(flag, type=kind, metavar=metavar, help=text)  # type: ignore[arg-type]
     limits = parser.add_argument_group("limits")
     limits.add_argument(
         "--max-requests",
@@ -113,6 +117,10 @@ def pytest_args(args: argparse.Namespace) -> list[str]:
         ("--report", args.report),
         ("--record", args.record),
         ("--examples", args.examples),
+        ("--request-timeout", args.request_timeout),
+        ("--max-body", args.max_body),
+        ("--max-time", args.max_time),
+        ("--cacert", args.cacert),
     ):
         if value is not None:
             argv += [flag, str(value)]
@@ -136,12 +144,15 @@ def _error(message: str) -> int:
 def usage_problem(args: argparse.Namespace) -> str | None:
     """What makes `args` unusable, found without sending anything (None: nothing). Creates the
     output files' missing folders."""
-    from .target import TOKEN_ENV, UsageError, load_factory
+    from .target import UsageError, environment_token, load_factory
 
     if args.base_url and args.app:
         return "--base-url and --app are exclusive: pick one target"
-    if args.base_url and not os.environ.get(TOKEN_ENV):
-        return f"{TOKEN_ENV} is not set: the token for --base-url comes from it"
+    if args.base_url:
+        try:
+            environment_token()
+        except UsageError as error:
+            return str(error)
     if not SUITE_DIR.is_dir():
         return f"the contract suite is not at {SUITE_DIR}"
     try:
@@ -154,8 +165,17 @@ def usage_problem(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the suite; 0 conforms or no divergence in a partial run, 1 does not conform, 2 usage
-    or connection error."""
+    """Run the suite; the exit status is the verdict's (verdict.py): 0 conforms or no divergence
+    in a partial run, 1 does not conform, 2 usage or connection error, 3 could not verify, 130
+    interrupted."""
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("immoteur-contract run: interrupted", file=sys.stderr, flush=True)
+        return exits.INTERRUPTED
+
+
+def _run(args: argparse.Namespace) -> int:
     problem = usage_problem(args)
     if problem is not None:
         return _error(problem)
@@ -166,27 +186,40 @@ def run(args: argparse.Namespace) -> int:
     import pytest  # imported here, as the plugin: a usage error does not wait for them
 
     from . import plugin
-    from .scrubbing import scrub_junit
+    from .outputs import finish_junit, write_atomic
+    from .table import render_table
 
     code = pytest.main(pytest_args(args))
     report = plugin.LAST_REPORT[0] if plugin.LAST_REPORT else None
-    if args.junit and report is not None:
-        scrub_junit(Path(args.junit), report.scrubber)
     if report is None:
         return _error(f"the suite did not run (pytest exit status {int(code)})")
-    if report.error is not None:
+    unjudged_code = report.final.code
+    if report.interrupted or report.error is not None:
         regression.summarise_error(args, report)
-        return _error(report.error)
-    from .report import render_table
-
+        if args.junit:
+            finish_junit(Path(args.junit), report)
+        if report.error is not None:
+            return _error(report.error)
+        print(
+            f"immoteur-contract run: interrupted after {len(report.ledger.exchanges)} requests"
+            f" ({len(report.failures)} failures so far)",
+            file=sys.stderr,
+            flush=True,
+        )
+        return exits.INTERRUPTED
     regression.new_failures_first(checks, report)
+    judgement, lines = regression.judge_run(args, checks, report)
+    if args.report and report.baseline is not None:  # the verdict after the baseline
+        write_atomic(Path(args.report), report.dumps() + "\n")
+    if args.junit:
+        finish_junit(Path(args.junit), report)
     table = render_table(report, str(args.report) if args.report else None)
     if args.quiet:
         table = "\n".join(line for line in table.splitlines() if not _is_row(line, table))
     print(table, flush=True)
-    if int(code) not in (0, 1) and not report.failures:
+    if int(code) not in (0, unjudged_code) and not report.failures:
         return _error(f"pytest stopped with exit status {int(code)}")
-    return regression.finish(args, checks, report, 1 if report.failures else 0)
+    return regression.finish(args, checks, report, judgement, lines)
 
 
 def _is_row(line: str, table: str) -> bool:

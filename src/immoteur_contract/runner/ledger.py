@@ -25,9 +25,10 @@ class Context:
 
 @dataclass
 class Exchange:
-    """One request sent (1-based `index`), the status it got (None: no response), how long
-    the answer took (`seconds`) and, for a 429, the response headers (observations.py reads
-    Retry-After and the rate-limit headers from them)."""
+    """One request sent (1-based `index`), the status it got (None: no response), the transport
+    fault it met (`fault`, faults.py: None when it was answered and judged), how long the answer
+    took (`seconds`) and, for a 429, the response headers (observations.py reads Retry-After and
+    the rate-limit headers from them)."""
 
     index: int
     context: Context
@@ -40,6 +41,7 @@ class Exchange:
     verdict: str | None = None
     seconds: float | None = None
     response_headers: dict[str, str] | None = None
+    fault: str | None = None
 
 
 def decode_body(content: bytes) -> Any:
@@ -81,6 +83,10 @@ class Ledger:
     def first_failure_request(self) -> int | None:
         """1-based index of the first request marked as showing a failure."""
         return next((e.index for e in self.exchanges if e.failed), None)
+
+    def faults(self) -> list[Exchange]:
+        """The requests that met a transport fault, in order."""
+        return [e for e in self.exchanges if e.fault is not None]
 
     def counts(self) -> dict[str, int]:
         """Requests sent per rule key."""

@@ -13,17 +13,60 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..arguments import base_url, output_file, positive_int, positive_number, seed
+from ..arguments import (
+    base_url,
+    existing_file,
+    output_file,
+    positive_int,
+    positive_number,
+    seed,
+)
 
 if TYPE_CHECKING:  # pytest is imported only for types: `run` parses its options without it
     import pytest
 
 from ..urls import BASE_URL_HELP
 
-__all__ = ["DEFAULT_EXAMPLES", "Options", "add_pytest_options"]
+__all__ = [
+    "DEFAULT_EXAMPLES",
+    "REMOTE_MAX_TIME",
+    "TARGET_OPTIONS",
+    "Options",
+    "add_pytest_options",
+]
 
 DEFAULT_EXAMPLES = 5
 """Hypothesis examples per rule and kind in the random layers (schemathesis: per phase)."""
+REMOTE_MAX_TIME = 1800.0
+"""Default --max-time against a remote target (30 min: a 200-request run at 2 per second takes
+under 2 min, so only faults and waits reach it). Loopback and in-process targets have none: a
+full local run sends 20 000 requests and the in-process app cannot stall on a network."""
+
+TARGET_OPTIONS: dict[str, tuple[object, str, str]] = {
+    "--request-timeout": (
+        positive_number,
+        "SECONDS",
+        "total deadline of one request: connect, send, wait and read (default 30)",
+    ),
+    "--max-body": (
+        positive_int,
+        "BYTES",
+        "largest answer body read; past it the answer is a transport fault (default 1048576)",
+    ),
+    "--max-time": (
+        positive_number,
+        "SECONDS",
+        "end the run as a partial run after this long (default 1800 remote, none locally)",
+    ),
+    "--cacert": (
+        existing_file,
+        "PATH",
+        "PEM bundle of the certificate authorities to trust (else SSL_CERT_FILE / SSL_CERT_DIR,"
+        " else certifi's)",
+    ),
+}
+"""The options about talking to the target, shared by `run` (argparse) and pytest: type,
+metavar, help."""
 
 
 def add_pytest_options(parser: pytest.Parser) -> None:
@@ -84,6 +127,8 @@ def add_pytest_options(parser: pytest.Parser) -> None:
         metavar="N",
         help="generated examples per rule and kind (random layers)",
     )
+    for flag, (kind, metavar, text) in TARGET_OPTIONS.items():
+        group.addoption(flag, type=kind, default=None, metavar=metavar, help=text)
     group.addoption(
         "--progress",
         action="store_true",
@@ -107,6 +152,10 @@ class Options:
     fail_fast: bool
     examples: int
     progress: bool
+    request_timeout: float | None = None
+    max_body: int | None = None
+    max_time: float | None = None
+    cacert: Path | None = None
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Options:
@@ -123,6 +172,10 @@ class Options:
             fail_fast=bool(config.getoption("--fail-fast")),
             examples=config.getoption("--examples"),
             progress=bool(config.getoption("--progress")),
+            request_timeout=config.getoption("--request-timeout"),
+            max_body=config.getoption("--max-body"),
+            max_time=config.getoption("--max-time"),
+            cacert=config.getoption("--cacert"),
         )
 
     def outputs(self) -> list[tuple[str, Path | None]]:

@@ -1,5 +1,6 @@
-"""The pytest plugin of the contract suite: options, the shared target, fixtures, the ledger,
-and the outputs (table, `--report`, `--record`).
+"""The pytest plugin of the contract suite: options, the shared target, the ledger, the
+outcome of each test (transport faults and halts included), and the outputs (table, `--report`,
+`--record`); the run's state and the fixtures are state.py's, registered here.
 
 contract_tests/conftest.py loads it, so `pytest contract_tests ...` and `immoteur-contract run`
 behave alike. Each test module names its layer in a module constant `LAYER` and what one of its
@@ -12,80 +13,46 @@ finished run's report is `LAST_REPORT` (read by the `run` command in the same pr
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Generator
+from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, Phase, settings
-from hypothesis import seed as hypothesis_seed
 
 from ..arguments import OutputPathError, prepare_outputs
-from .budget import REASON_BUDGET, REASON_WRITES, Allotment, Plan, PlanItem, plan_budget
+from .budget import REASON_BUDGET, Allotment, plan_budget
 from .client import ContractClient
 from .curl import scrub
+from .faults import RunDeadlineError, RunHaltedError, TransportFaultError
 from .items import outcome_of, plan_item
-from .ledger import Context, Ledger, decode_body
-from .observations import Observations
-from .options import Options, add_pytest_options
+from .ledger import Context
+from .network import DEFAULT_MAX_BODY, DEFAULT_REQUEST_TIMEOUT
+from .options import REMOTE_MAX_TIME, Options, add_pytest_options
+from .outputs import write_atomic, write_record
 from .preflight import preflight
 from .progress import Progress, Status
-from .report import Failure, Outcome, RunReport, failures_of, render_table
-from .safety import Policy, policy_for
-from .scrubbing import Scrubber, short_token_warning
-from .target import Target, UsageError, open_target
+from .report import Outcome, RunReport, failures_of
+from .safety import policy_for
+from .scrubbing import short_token_warning
+from .state import CURRENT, STATE, Api, RunState, api, contract_state, current_state
+from .table import render_table
+from .target import UsageError, open_target
 from .transport import BudgetExhaustedError, StopRunError
 
-__all__ = ["LAST_REPORT", "Api", "RunState", "current_state", "pytest_addoption"]
-
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = [
+    "LAST_REPORT",
+    "Api",
+    "RunState",
+    "api",
+    "contract_state",
+    "current_state",
+    "pytest_addoption",
+]
 
 LAST_REPORT: list[RunReport] = []
 """The report of the last run in this process (one element at most)."""
-
-
-@dataclass
-class RunState:
-    """A run's state: options, policy, the opened target and what happened."""
-
-    options: Options
-    policy: Policy
-    ledger: Ledger = field(default_factory=Ledger)
-    target: Target | None = None
-    outcomes: dict[str, Outcome] = field(default_factory=dict)
-    failures: list[Failure] = field(default_factory=list)
-    error: str | None = None
-    started: float = field(default_factory=time.perf_counter)
-    items: dict[str, PlanItem] = field(default_factory=dict)
-    plan: Plan | None = None
-    allotment: Allotment = field(default_factory=lambda: Allotment(None))
-    cut: set[str] = field(default_factory=set)
-    progress: Progress | None = None
-    layer: str = "preflight"
-    before_tests: int = 0
-    """Requests sent before the first test (the preflight), counted in the plan's totals."""
-    observations: Observations = field(default_factory=Observations)
-    generated_tests: set[str] = field(default_factory=set)
-
-    @property
-    def token(self) -> str:
-        return self.target.token if self.target is not None else ""
-
-
-_STATE = pytest.StashKey[RunState]()
-_CURRENT: list[RunState] = []
-
-
-def current_state() -> RunState:
-    """The state of the run in progress, for test modules that need it at import time
-    (schemathesis's parametrization is built when its module is imported)."""
-    if not _CURRENT:
-        raise RuntimeError("no contract run in progress (load immoteur_contract.runner.plugin)")
-    return _CURRENT[0]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -106,13 +73,13 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(error)) from None
     if options.fail_fast:
         config.option.maxfail = 1
-    config.stash[_STATE] = RunState(options=options, policy=policy)
-    _CURRENT[:] = [config.stash[_STATE]]
+    config.stash[STATE] = RunState(options=options, policy=policy)
+    CURRENT[:] = [config.stash[STATE]]
     LAST_REPORT.clear()
 
 
 def _state(config: pytest.Config) -> RunState:
-    return config.stash[_STATE]
+    return config.stash[STATE]
 
 
 def _stop(state: RunState, message: str) -> None:
@@ -125,14 +92,23 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """Open the target and run the preflight (preflight.py), which turns an unreachable target, a
     rejected token or a URL without the endpoint into one clear line before any test runs."""
     state = _state(session.config)
+    options = state.options
+    max_time = options.max_time or (REMOTE_MAX_TIME if state.policy.remote else None)
     try:
         state.target = open_target(
-            base_url=state.options.base_url,
-            app=state.options.app,
+            base_url=options.base_url,
+            app=options.app,
             policy=state.policy,
             ledger=state.ledger,
+            request_timeout=options.request_timeout or DEFAULT_REQUEST_TIMEOUT,
+            max_body=options.max_body or DEFAULT_MAX_BODY,
+            run_deadline=None if max_time is None else time.monotonic() + max_time,
+            cacert=options.cacert,
         )
         preflight(ContractClient(state.target))
+        state.target.guard.preflight = False
+    except RunHaltedError as error:
+        _halt(state, error)
     except (UsageError, StopRunError) as error:
         state.error = scrub(str(error), state.token)
     except httpx.HTTPError as error:
@@ -156,7 +132,9 @@ def pytest_collection_modifyitems(
     so that each kind of divergence shows within the first requests of a run; then plan the
     request budget over them."""
     state = _state(config)
-    if state.error is not None:
+    if state.error is not None or state.halted is not None:
+        if state.halted is not None:  # every test is left unrun, and said so
+            state.items = {item.nodeid: plan_item(item) for item in items}
         config.hook.pytest_deselected(items=list(items))
         items[:] = []
         return
@@ -171,6 +149,22 @@ def pytest_collection_modifyitems(
     )
     if state.progress is not None:
         state.progress.start()
+
+
+def _halt(state: RunState, error: RunHaltedError) -> None:
+    """The run cannot go on (rate limited, a silent target, --max-time): the tests left are
+    skipped, each said not run for this reason."""
+    if state.halted is None:
+        state.halted = scrub(str(error), state.token)
+        state.halted_unverified = error.unverified
+        if state.progress is not None:
+            state.progress.say(f"stopping: {state.halted}")
+
+
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    """A real Ctrl-C (not pytest's own stop, nor pytest.exit) makes the run `interrupted`."""
+    if excinfo.type is KeyboardInterrupt and CURRENT:
+        CURRENT[0].interrupted = True
 
 
 def _status(state: RunState) -> Status:
@@ -193,6 +187,8 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
     if state.progress is not None:
         state.progress.layer(state.layer)
     state.allotment = state.plan.allotment(item.nodeid) if state.plan else Allotment(None)
+    if state.halted is not None:
+        pytest.skip(state.halted)
     if not state.allotment.runs:
         pytest.skip(state.allotment.reason or REASON_BUDGET)
     if state.target is not None and state.target.guard.exhausted:
@@ -210,6 +206,16 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     except BudgetExhaustedError:
         state.cut.add(item.nodeid)
         pytest.skip(REASON_BUDGET)
+    except TransportFaultError as fault:
+        state.unverified[item.nodeid] = f"transport fault: {fault.kind}"
+        pytest.skip(state.unverified[item.nodeid])
+    except RunHaltedError as error:
+        _halt(state, error)
+        if isinstance(error, RunDeadlineError):
+            state.cut.add(item.nodeid)
+        else:
+            state.unverified[item.nodeid] = state.halted or str(error)
+        pytest.skip(state.halted or str(error))
     except StopRunError as error:
         _stop(state, str(error))
         raise  # unreachable: pytest.exit raised
@@ -234,6 +240,8 @@ def pytest_runtest_makereport(
             cut=item.nodeid in state.cut,
             sent=bool(state.ledger.of_test(item.nodeid)),
         )
+        if item.nodeid in state.unverified and not report.failed:
+            status, reason = "unverified", state.unverified[item.nodeid]
         part = planned.part if planned else "other"
         state.outcomes[item.nodeid] = Outcome(item.nodeid, rule, status, part, reason)
         for exchange in state.ledger.of_test(item.nodeid):
@@ -265,7 +273,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     stopped = "the run stopped at the first failure (--fail-fast)" if state.failures else None
     for nodeid, planned in state.items.items():
         if nodeid not in state.outcomes:
-            reason = state.error or stopped or "the run stopped before it"
+            reason = state.error or state.halted or stopped or "the run stopped before it"
             state.outcomes[nodeid] = Outcome(nodeid, planned.rule, "not run", planned.part, reason)
     report = RunReport(
         target=state.target.display if state.target else (state.options.base_url or "in-process"),
@@ -280,19 +288,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         planned=state.before_tests + state.plan.planned if state.plan else None,
         wanted=state.before_tests + state.plan.wanted if state.plan else None,
         observations=state.observations.as_json(state.ledger),
+        halted=state.halted,
+        halted_unverified=state.halted_unverified,
+        interrupted=state.interrupted,
     )
     LAST_REPORT[:] = [report]
     if state.options.report is not None:
-        state.options.report.write_text(report.dumps() + "\n", encoding="utf-8")
+        write_atomic(state.options.report, report.dumps() + "\n")
     if state.options.record is not None:
-        _write_record(state, state.options.record, report.scrubber)
+        write_record(state.options.record, state.ledger, report.scrubber)
     if state.target is not None:
         state.target.close()
     _forget_test_modules(session)
-    if state.error is not None:
-        session.exitstatus = 2
-    elif state.failures and session.exitstatus == 0:
-        session.exitstatus = 1
+    code = report.final.code
+    if code != 0:
+        session.exitstatus = code
 
 
 def _forget_test_modules(session: pytest.Session) -> None:
@@ -304,104 +314,7 @@ def _forget_test_modules(session: pytest.Session) -> None:
             sys.modules.pop(module.__name__, None)
 
 
-def _write_record(state: RunState, path: Any, scrubber: Scrubber) -> None:
-    """One JSON line per request: its body scrubbed as a foreign value, the line as a whole
-    as the kit's own output (its test and rule ids are kept)."""
-    lines = []
-    for e in state.ledger.exchanges:
-        line = {
-            "index": e.index,
-            "layer": e.context.layer,
-            "rule": e.context.rule,
-            "test": e.context.test,
-            "method": e.method,
-            "url": e.url,
-            "status": e.status,
-            "body": scrubber.foreign(decode_body(e.body)),
-            "verdict": e.verdict,
-            "showed_failure": e.failed,
-        }
-        lines.append(json.dumps(scrubber.own(line), ensure_ascii=True))
-    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-
-
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if LAST_REPORT:
         terminalreporter.write_sep("=", "immoteur contract")
         terminalreporter.write_line(render_table(LAST_REPORT[0]))
-
-
-# -- fixtures ---------------------------------------------------------------------------------
-
-
-class Api:
-    """What a contract test uses: the client, the current rule key, hypothesis settings, and
-    `expect` which marks the request that showed a failure."""
-
-    def __init__(self, state: RunState, target: Target) -> None:
-        self._state = state
-        self.target = target
-        self.client = ContractClient(target)
-        self.options = state.options
-        self.policy = state.policy
-
-    def rule(self, rule_id: str) -> None:
-        """Count the following requests (and this test's verdict) under `rule_id`."""
-        context = self._state.ledger.context
-        self._state.ledger.context = Context(context.test, context.layer, rule_id)
-
-    def observe(self, name: str, value: Any, note: str = "") -> None:
-        """Record watched behaviour (observations.py): never a verdict."""
-        self._state.observations.record(name, value, note)
-
-    @property
-    def writes_allowed(self) -> bool:
-        return self.policy.allow_writes
-
-    def expect(self, check: Callable[..., None], *args: Any) -> None:
-        """Run an expectation; on failure mark the latest request as the one that showed it."""
-        try:
-            check(*args)
-        except AssertionError:
-            self._state.ledger.mark_failure()
-            raise
-
-    def hypothesis(self, test: F, examples: int | None = None) -> F:
-        """`test` (a @given function) with the run's settings: seeded, no database, no
-        deadline, at most the examples its share of the request budget allows; no shrinking
-        against a remote target (it costs requests)."""
-        self._state.generated_tests.add(self._state.ledger.context.test)
-        phases = [Phase.explicit, Phase.generate]
-        if not self.policy.remote:
-            phases.append(Phase.shrink)
-        allowed = self._state.allotment.requests
-        wanted = examples or self.options.examples
-        configured = settings(
-            max_examples=wanted if allowed is None else max(1, min(wanted, allowed)),
-            database=None,
-            deadline=None,
-            derandomize=False,
-            phases=phases,
-            print_blob=False,
-            suppress_health_check=list(HealthCheck),
-        )(test)
-        return hypothesis_seed(self.options.seed)(configured)
-
-    def skip_unless_writes(self) -> None:
-        """For tests without the `writes` marker (which the plan leaves out by itself)."""
-        if not self.writes_allowed:
-            pytest.skip(REASON_WRITES)
-
-
-@pytest.fixture(scope="session")
-def contract_state(request: pytest.FixtureRequest) -> RunState:
-    """The run's state (options, policy, target, ledger)."""
-    return _state(request.config)
-
-
-@pytest.fixture
-def api(contract_state: RunState) -> Api:
-    """The contract test's handle on the target."""
-    if contract_state.target is None:
-        pytest.skip("no target")
-    return Api(contract_state, contract_state.target)

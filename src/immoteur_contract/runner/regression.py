@@ -3,14 +3,16 @@
 
 `prepare` reads the baseline and the earlier report and checks the output paths before pytest
 starts (a mistake is a `RegressionUsageError`: one line, exit 2, nothing sent). After the run,
-`new_failures_first` orders the failures for the table and `finish` judges the run against the
-baseline, writes the updated baseline and the summary, prints the comparison, and gives the exit
-status:
+`new_failures_first` orders the failures for the table, `judge_run` judges the run against the
+baseline (which sets the run's verdict, verdict.py) and writes the updated baseline, and `finish`
+writes the summary, prints the comparison, and gives the exit status:
 
 - with --baseline: 1 when a failure is new (or its entry expired), or with --strict-baseline
   when an entry is fixed; else 0, even when known failures remain;
 - without: 1 when the run found a failure;
-- with --compare-to: also 1 when a failure is new since that report (and not in the baseline).
+- with --compare-to: also 1 when a failure is new since that report (and not in the baseline);
+- 3 (could not verify) when transport faults left rules unjudged and nothing counts against the
+  target. A transport fault is never a failure, so it never enters a baseline.
 """
 
 from __future__ import annotations
@@ -26,14 +28,16 @@ from ..arguments import OutputPathError, prepare_outputs
 from .baseline import Baseline, BaselineError, Judgement, judge, updated
 from .compare import Comparison, ReportFileError, compare, load_report, render
 from .identity import describe
+from .outputs import write_atomic
 from .report import RunReport
-from .summary import render_summary, verdict_of
+from .summary import render_summary
 
 __all__ = [
     "Regression",
     "RegressionUsageError",
     "add_arguments",
     "finish",
+    "judge_run",
     "new_failures_first",
     "prepare",
     "summarise_error",
@@ -148,15 +152,19 @@ def _baseline_lines(judgement: Judgement, path: str, *, pruned: bool) -> list[st
 
 
 def summarise_error(args: argparse.Namespace, report: RunReport) -> None:
-    """A run that could not go on (exit 2) still writes its --summary: the reason, in one line
-    (so that a scheduled run's page says why it is red)."""
-    if args.summary and report.error is not None:
-        text = f"## Immoteur contract: the run stopped\n\n{report.error}\n"
-        Path(args.summary).write_text(report.scrubber.own_text(text), encoding="utf-8")
+    """A run that could not go on (exit 2) or was interrupted still writes its --summary: the
+    verdict and the reason, in one line (so that a scheduled run's page says why it is red)."""
+    if args.summary and (report.error is not None or report.interrupted):
+        why = report.error or f"interrupted after {len(report.ledger.exchanges)} requests"
+        text = f"## Immoteur contract: {report.final.text}\n\n{why}\n"
+        write_atomic(Path(args.summary), report.scrubber.own_text(text))
 
 
-def finish(args: argparse.Namespace, regression: Regression, report: RunReport, status: int) -> int:
-    """Judge, update, compare and summarise a finished run; return the exit status."""
+def judge_run(
+    args: argparse.Namespace, regression: Regression, report: RunReport
+) -> tuple[Judgement | None, list[str]]:
+    """Judge the run against the baseline (setting `report.baseline`, which the verdict reads)
+    and write the updated baseline; the judgement and the lines that say it."""
     judgement = None
     lines: list[str] = []
     if regression.baseline is not None:
@@ -173,9 +181,7 @@ def finish(args: argparse.Namespace, regression: Regression, report: RunReport, 
             )
             before = {e.id for e in regression.baseline.entries}
             after = {e.id for e in baseline.entries}
-            Path(args.baseline).write_text(
-                report.scrubber.own_text(baseline.dumps()), encoding="utf-8"
-            )
+            write_atomic(Path(args.baseline), report.scrubber.own_text(baseline.dumps()))
             lines.append(
                 f"baseline {args.baseline} written: {len(after - before)} added, "
                 f"{len(before - after)} removed, {len(after)} entries"
@@ -185,7 +191,22 @@ def finish(args: argparse.Namespace, regression: Regression, report: RunReport, 
             judgement = judge(baseline, report.failures, report.outcomes, regression.today)
             judgement = dataclasses.replace(judgement, fixed=fixed)
         lines += _baseline_lines(judgement, args.baseline, pruned=args.baseline_prune)
-        status = judgement.exit_status(strict=args.strict_baseline and not args.baseline_prune)
+        strict = args.strict_baseline and not args.baseline_prune
+        report.baseline = (judgement.exit_status(strict=strict) != 0, len(judgement.known))
+    return judgement, lines
+
+
+def finish(
+    args: argparse.Namespace,
+    regression: Regression,
+    report: RunReport,
+    judgement: Judgement | None,
+    lines: list[str],
+) -> int:
+    """Compare and summarise a judged run, print what the baseline and the comparison say;
+    return the exit status (the verdict's, 1 when --compare-to finds a new failure)."""
+    status = report.final.code
+    lines = list(lines)
     comparison: Comparison | None = None
     if regression.previous is not None:
         comparison = compare(regression.previous, report.as_json())
@@ -194,10 +215,9 @@ def finish(args: argparse.Namespace, regression: Regression, report: RunReport, 
         if any(failure["id"] not in accepted for failure in comparison.new):
             status = max(status, 1)
     if args.summary:
-        text = render_summary(report, judgement, comparison)
-        Path(args.summary).write_text(text, encoding="utf-8")
+        write_atomic(Path(args.summary), render_summary(report, judgement, comparison))
     if judgement is not None:
-        lines.append(f"verdict: {verdict_of(report, judgement)}")
+        lines.append(f"verdict: {report.final.text}")
     if lines:
         print(report.scrubber.own_text("\n".join(lines)), flush=True)
     return status

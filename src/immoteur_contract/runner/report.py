@@ -1,14 +1,16 @@
-"""The outcome of a run: per-rule verdicts, coverage, failures with curl lines, the table and
-the JSON.
+"""The outcome of a run: per-rule verdicts, coverage, failures with curl lines, transport faults,
+and the JSON (the table is table.py's).
 
 The JSON keys are an interface (`immoteur-contract mutants` and `compare` read them): conforms,
-complete, verdict, target, seed, requests, seconds, first_failure_request, rules[{rule, requests,
-verdict}], coverage{max_requests, planned, wanted, sent, complete, parts, not_covered, partial},
-causes[{summary, count, rules, expectation, status, example{id, test, message, curl}}] (failures
-of several rules sharing one anomaly: causes.py), failures[{test, rule, body, curl, message, id,
-layer, case, expectation, status, generated}]
-(the identity fields: identity.py), observations{name: {value, note}} (observations.py),
-cases{case family: outcome} (what ran: a comparison tells fixed from not run), error.
+complete, verdict (verdict.py's key), verdict_text, target, seed, requests, seconds,
+first_failure_request, rules[{rule, requests, verdict}], coverage{max_requests, planned, wanted,
+sent, complete, parts, not_covered, partial}, causes[{summary, count, rules, expectation, status,
+example{id, test, message, curl}}] (failures of several rules sharing one anomaly: causes.py),
+failures[{test, rule, body, curl, message, id, layer, case, expectation, status, generated}]
+(the identity fields: identity.py), transport_faults{requests, kinds, unjudged, halted,
+persistent[{test, rule, fault, method, url, body, curl}]} (faults.py), observations{name: {value,
+note}} (observations.py), cases{case family: outcome} (what ran: a comparison tells fixed from
+not run), error.
 `conforms` is true only for a complete run without failure: a run cut short by its budget (or
 without the writes it needs) found no divergence in what it sent, and says so, but it does not
 say the target conforms.
@@ -23,15 +25,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from ..rules import RULES
-from .causes import Cause, cause_lines, causes_of
+from .causes import Cause, causes_of
 from .curl import curl_line
 from .identity import Identity, case_of, identities_of
 from .ledger import Exchange, Ledger, decode_body
 from .scrubbing import Scrubber, identifiers_of_test
+from .verdict import Verdict, decide
 
 __all__ = [
     "LAYERS",
-    "VERDICTS",
     "Coverage",
     "Failure",
     "Gap",
@@ -41,24 +43,16 @@ __all__ = [
     "Status",
     "failure_of",
     "failures_of",
-    "render_table",
     "shown_exchange",
 ]
 
 LAYERS = ("schema", "acceptance", "auth-protocol", "observations")
 """Keys of the layers that are not a single rule; the rule layer's keys are rule ids."""
 
-Status = Literal["passed", "failed", "partial", "not run"]
+Status = Literal["passed", "failed", "partial", "unverified", "not run"]
 """What became of a test: passed, failed, ran only in part (its budget share ran out, or it
-got fewer examples than a complete run gives it), or did not run (`reason` says why)."""
-
-VERDICTS = {
-    "conforms": "conforms",
-    "fails": "DOES NOT CONFORM",
-    "partial": "no divergence found in a partial run",
-    "error": "error",
-}
-"""The run's verdict, by key (the JSON's `verdict`) and as the table says it."""
+got fewer examples than a complete run gives it), stopped unjudged by a transport fault
+(`unverified`: what it judged before passed), or did not run (`reason` says why)."""
 
 
 @dataclass(frozen=True)
@@ -141,9 +135,12 @@ def _reach(outcomes: list[Outcome]) -> Literal["complete", "partial", "not cover
 
 
 def _row_verdict(outcomes: list[Outcome]) -> str:
-    """fail, pass, partial or not covered."""
+    """fail, pass, partial, unverified or not covered: a rule's verdict comes from the answers
+    its tests got; a transport fault leaves it unverified, never failed."""
     if any(o.outcome == "failed" for o in outcomes):
         return "fail"
+    if any(o.outcome == "unverified" for o in outcomes):
+        return "unverified"
     reach = _reach(outcomes)
     return "pass" if reach == "complete" else reach
 
@@ -164,6 +161,15 @@ class RunReport:
     planned: int | None = None
     wanted: int | None = None
     observations: dict[str, Any] = field(default_factory=dict)
+    halted: str | None = None
+    """Why the run ended before its last test (rate limited, a silent target, --max-time)."""
+    halted_unverified: bool = False
+    """Whether that halt leaves the run unverified (every halt but --max-time)."""
+    interrupted: bool = False
+    """Ctrl-C ended the run."""
+    baseline: tuple[bool, int] | None = None
+    """Set once a baseline judged the failures: (whether one counts against the target, how
+    many it accepts as known)."""
 
     @property
     def complete(self) -> bool:
@@ -175,13 +181,61 @@ class RunReport:
         return self.error is None and not self.failures and self.complete
 
     @property
+    def unjudged(self) -> list[str]:
+        """Rule and layer keys a transport fault left (partly) unjudged."""
+        return sorted({o.rule for o in self.outcomes if o.outcome == "unverified"})
+
+    @property
+    def final(self) -> Verdict:
+        """The run's verdict (verdict.decide), after the baseline when one judged it."""
+        diverged, known = self.baseline if self.baseline else (bool(self.failures), 0)
+        return decide(
+            error=self.error is not None,
+            interrupted=self.interrupted,
+            diverged=diverged,
+            unjudged=bool(self.unjudged) or (self.halted is not None and self.halted_unverified),
+            complete=self.complete,
+            known=known,
+        )
+
+    @property
     def verdict(self) -> str:
-        """conforms / fails / partial / error (keys of VERDICTS)."""
-        if self.error is not None:
-            return "error"
-        if self.failures:
-            return "fails"
-        return "conforms" if self.complete else "partial"
+        """The key of the run's verdict (verdict.VERDICTS)."""
+        return self.final.key
+
+    def transport_faults(self) -> dict[str, Any]:
+        """How many requests met a transport fault, of which kinds, the rule keys they left
+        unjudged, why the run halted, and the faults that persisted, with what was sent."""
+        faulty = self.ledger.faults()
+        kinds: dict[str, int] = {}
+        for exchange in faulty:
+            kinds[str(exchange.fault)] = kinds.get(str(exchange.fault), 0) + 1
+        persistent = []
+        for outcome in self.outcomes:
+            if outcome.outcome != "unverified":
+                continue
+            last = next((e for e in reversed(self.ledger.of_test(outcome.test)) if e.fault), None)
+            if last is not None:
+                persistent.append(
+                    {
+                        "test": outcome.test,
+                        "rule": outcome.rule,
+                        "fault": last.fault,
+                        "method": last.method,
+                        "url": last.url,
+                        "body": self.scrubber.foreign(decode_body(last.body)),
+                        "curl": curl_line(
+                            last.method, last.url, last.headers, last.body, self.token
+                        ),
+                    }
+                )
+        return {
+            "requests": len(faulty),
+            "kinds": kinds,
+            "unjudged": self.unjudged,
+            "halted": self.halted,
+            "persistent": persistent,
+        }
 
     def _by_key(self) -> dict[str, list[Outcome]]:
         groups: dict[str, list[Outcome]] = {key: [] for key in (*RULES.ids, *LAYERS)}
@@ -266,7 +320,8 @@ class RunReport:
         return {
             "conforms": self.conforms,
             "complete": self.complete,
-            "verdict": self.verdict,
+            "verdict": self.final.key,
+            "verdict_text": self.final.text,
             "target": self.target,
             "seed": self.seed,
             "requests": len(self.ledger.exchanges),
@@ -276,6 +331,7 @@ class RunReport:
             "coverage": asdict(self.coverage()),
             "causes": [cause.as_json() for cause in self.causes()],
             "failures": [asdict(failure) for failure in self.failures],
+            "transport_faults": self.transport_faults(),
             "observations": {
                 name: {**seen, "value": foreign(seen.get("value"))}
                 if isinstance(seen, dict)
@@ -346,79 +402,3 @@ def failure_of(
         status=identity.status,
         generated=identity.generated,
     )
-
-
-_SHOWN_FAILURES = 10
-_BODY_CHARS = 300
-_CURL_CHARS = 2000
-
-
-def _shown_body(body: Any) -> str:
-    """The body as readable JSON, cut to a few lines' worth with its full length said (a lone
-    surrogate, which no terminal encoding takes, stays escaped)."""
-    text = json.dumps(body, ensure_ascii=False).encode("utf-8", "backslashreplace").decode()
-    if len(text) <= _BODY_CHARS:
-        return text
-    return f"{text[:_BODY_CHARS]}... ({len(text):,} characters in all)"
-
-
-def _shown_curl(curl: str, report_path: str | None) -> str:
-    """The curl line, whole or not at all: a cut line would not reproduce anything."""
-    if len(curl) <= _CURL_CHARS:
-        return curl
-    where = f"in {report_path}" if report_path else "in the --report file (run with --report PATH)"
-    return f"a {len(curl):,}-character curl line, too long for the terminal: in full {where}"
-
-
-def _coverage_lines(report: RunReport) -> list[str]:
-    """What a partial run left out: the budget line, then the gaps grouped by reason."""
-    coverage = report.coverage()
-    budget = f" of a {coverage.max_requests}-request budget" if coverage.max_requests else ""
-    lines = ["", f"partial run: {coverage.sent} requests sent{budget}"]
-    if coverage.max_requests and coverage.wanted and coverage.wanted > coverage.max_requests:
-        lines[-1] += f"; all it may send is about {coverage.wanted} (raise --max-requests)"
-    for part in coverage.parts:
-        if part.status != "complete":
-            lines.append(
-                f"  {part.part}: {part.complete} of {part.tests} tests ran whole, "
-                f"{part.requests} requests ({part.reason})"
-            )
-    gaps_by_title = {"not covered": coverage.not_covered, "partly covered": coverage.partial}
-    for title, gaps in gaps_by_title.items():
-        by_reason: dict[str, list[str]] = {}
-        for gap in gaps:
-            by_reason.setdefault(gap.reason, []).append(gap.key)
-        for reason, keys in by_reason.items():
-            lines.append(f"{title} ({reason}): {', '.join(keys)}")
-    return lines
-
-
-def render_table(report: RunReport, report_path: str | None = None) -> str:
-    """The end-of-run table: one row per rule and layer, then totals, what a partial run left
-    out, and the failures (the first ten; `--report` has them all, with whole curl lines)."""
-    rows = report.rules()
-    width = max(len(row["rule"]) for row in rows)
-    lines = [f"{'rule / layer':<{width}}  {'requests':>8}  verdict", "-" * (width + 19)]
-    lines += [f"{r['rule']:<{width}}  {r['requests']:>8}  {r['verdict']}" for r in rows]
-    data = report.as_json()
-    lines.append("-" * (width + 19))
-    lines.append(
-        f"{'total':<{width}}  {data['requests']:>8}  {VERDICTS[report.verdict]}"
-        + f"  ({data['seconds']:.1f} s, seed {report.seed}, target {report.target})"
-    )
-    if not report.complete:
-        lines += _coverage_lines(report)
-    lines += cause_lines(report.causes(), lambda curl: _shown_curl(curl, report_path))
-    for failure in report.failures[:_SHOWN_FAILURES]:
-        lines += [
-            "",
-            f"FAILED {failure.test} [{failure.id or failure.rule}]",
-            f"  {failure.message.splitlines()[0] if failure.message else ''}",
-            f"  body: {_shown_body(failure.body)}",
-            f"  reproduce: {_shown_curl(failure.curl, report_path)}",
-        ]
-    hidden = len(report.failures) - _SHOWN_FAILURES
-    if hidden > 0:
-        where = report_path or "the --report file"
-        lines += ["", f"... and {hidden} more failures, all in {where}"]
-    return report.scrubber.own_text("\n".join(lines))

@@ -34,6 +34,7 @@ __all__ = [
     "PLACEHOLDER",
     "Scrubber",
     "identifiers_of_test",
+    "scrub_elements",
     "scrub_junit",
     "short_token_warning",
 ]
@@ -159,15 +160,23 @@ def identifiers_of_test(nodeid: str) -> set[str]:
 
 
 def scrub_junit(path: Path, scrubber: Scrubber) -> None:
-    """Scrub a JUnit XML file in place: the text of its elements (failure text, captured
-    output) and their `message` attributes, never a tag, a test's name or its class name."""
+    """Scrub a JUnit XML file in place (see `scrub_elements`)."""
     if not scrubber.token or not path.exists():
         return
     text = path.read_text(encoding="utf-8")
     if scrubber.token not in text:
         return
-    tree = ElementTree.ElementTree(ElementTree.fromstring(text))
-    for element in tree.iter():
+    root = ElementTree.fromstring(text)
+    scrub_elements(root, scrubber)
+    ElementTree.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def scrub_elements(root: ElementTree.Element, scrubber: Scrubber) -> None:
+    """Scrub an XML tree in place: the text of its elements (failure text, captured output) and
+    their attributes, never a tag, a test's name, its class name or its file and line."""
+    if not scrubber.token:
+        return
+    for element in root.iter():
         if element.text:
             element.text = scrubber.text(element.text)
         if element.tail:
@@ -175,4 +184,3 @@ def scrub_junit(path: Path, scrubber: Scrubber) -> None:
         for name, value in element.attrib.items():
             if name not in ("name", "classname", "file", "line"):
                 element.attrib[name] = scrubber.text(value)
-    tree.write(path, encoding="utf-8", xml_declaration=True)

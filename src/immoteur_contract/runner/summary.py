@@ -1,9 +1,10 @@
 """`run --summary PATH`: the run as Markdown, for `$GITHUB_STEP_SUMMARY` or a chat message.
 
-The verdict first, then the causes that many failures share (causes.py), then new / known /
-fixed failures (with a baseline), the observations that
-changed (with --compare-to), and the per-rule table. No body and no curl line (a summary is for
-reading, the --report file has them), and the token is scrubbed like everywhere else (scrubbing.py).
+The verdict first (the run's one verdict, verdict.py, with the new failures named), then the
+causes that many failures share (causes.py), the transport faults and the rules they left
+unjudged, then new / known / fixed failures (with a baseline), the observations that changed
+(with --compare-to), and the per-rule table. No body and no curl line (a summary is for reading,
+the --report file has them), and the token is scrubbed like everywhere else (scrubbing.py).
 """
 
 from __future__ import annotations
@@ -15,20 +16,39 @@ from .baseline import Judgement
 from .compare import Comparison
 from .report import Failure, RunReport
 
-__all__ = ["render_summary", "verdict_of"]
+__all__ = ["headline", "render_summary"]
 
 
-def verdict_of(report: RunReport, judgement: Judgement | None) -> str:
-    """One line: what the run concludes, with or without a baseline."""
+def headline(report: RunReport, judgement: Judgement | None) -> str:
+    """The summary's title: the run's verdict, with how many failures (new ones and their
+    rules, with a baseline) when it fails."""
+    verdict = report.final
+    if verdict.key != "fails":
+        return verdict.text
     if judgement is None:
-        return "conforms" if report.conforms else f"does not conform ({len(report.failures)})"
-    if judgement.new:
-        rules = sorted({failure.rule for failure in judgement.new})
-        named = ", ".join(rules[:3]) + (f" and {len(rules) - 3} more" if len(rules) > 3 else "")
-        return f"{len(judgement.new)} new failure(s) in {named} ({len(judgement.known)} known)"
-    if judgement.known:
-        return f"no new divergence ({len(judgement.known)} known, accepted in the baseline)"
-    return "conforms"
+        return f"{verdict.text} ({len(report.failures)} failures)"
+    rules = sorted({failure.rule for failure in judgement.new})
+    named = ", ".join(rules[:3]) + (f" and {len(rules) - 3} more" if len(rules) > 3 else "")
+    return f"{verdict.text}: {len(judgement.new)} new failure(s) in {named or '-'} " + (
+        f"({len(judgement.known)} known)"
+    )
+
+
+def _fault_lines(report: RunReport) -> list[str]:
+    faults = report.transport_faults()
+    lines: list[str] = []
+    if report.halted:
+        lines += ["", f"The run stopped early: {_cell(report.halted)}."]
+    if faults["requests"]:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in faults["kinds"].items())
+        lines += [
+            "",
+            f"### Transport faults ({faults['requests']} requests, not judged)",
+            "",
+            f"Kinds: {_cell(kinds)}.",
+            f"Left unjudged: {', '.join(faults['unjudged']) or 'none'}.",
+        ]
+    return lines
 
 
 def _cell(text: Any) -> str:
@@ -66,12 +86,13 @@ def render_summary(
     """The Markdown summary of a finished run."""
     data = report.as_json()
     lines = [
-        f"## Immoteur contract: {verdict_of(report, judgement)}",
+        f"## Immoteur contract: {headline(report, judgement)}",
         "",
         f"Target `{report.target}`, seed {report.seed}, {data['requests']} requests, "
         f"{data['seconds']:.1f} s.",
     ]
     lines += _cause_rows(report)
+    lines += _fault_lines(report)
     if judgement is not None:
         lines += ["", f"### New failures ({len(judgement.new)})", ""]
         lines += _failure_rows(judgement.new) if judgement.new else ["None."]

@@ -1,8 +1,10 @@
 """The system under test: an in-process ASGI app or a server at a base URL.
 
 `open_target` builds the shared httpx client whose transport (GuardedTransport) every layer
-uses. The token comes from the environment (IMMOTEUR_TOKEN) for a base URL, never from the
-command line; an in-process app gets a fresh random token.
+uses; for a base URL it sends through network.py's socket transport (deadline per request, CA
+bundle, proxy). The token comes from the environment (IMMOTEUR_TOKEN) for a base URL, never from
+the command line, and must be one a header can carry; an in-process app gets a fresh random
+token.
 """
 
 from __future__ import annotations
@@ -12,14 +14,17 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from ..arguments import header_token
 from ..rules import CONTRACT
 from ..urls import api_base_url
 from .asgi import AsgiTransport
 from .ledger import Ledger
+from .network import DEFAULT_MAX_BODY, DEFAULT_REQUEST_TIMEOUT, DeadlineBackend, network_transport
 from .safety import Policy
 from .transport import GuardedTransport
 
@@ -29,6 +34,7 @@ __all__ = [
     "TOKEN_ENV",
     "Target",
     "UsageError",
+    "environment_token",
     "load_factory",
     "open_target",
     "target_base_url",
@@ -87,18 +93,42 @@ class Target:
         self.client.close()
 
 
+def environment_token() -> str:
+    """The token for a base URL, from IMMOTEUR_TOKEN; UsageError when unset or unsendable."""
+    token = os.environ.get(TOKEN_ENV, "")
+    if not token:
+        raise UsageError(f"{TOKEN_ENV} is not set: the token for --base-url comes from it")
+    try:
+        return header_token(token, TOKEN_ENV)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
 def open_target(
-    *, base_url: str | None, app: str | None, policy: Policy, ledger: Ledger, timeout: float = 30.0
+    *,
+    base_url: str | None,
+    app: str | None,
+    policy: Policy,
+    ledger: Ledger,
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+    max_body: int = DEFAULT_MAX_BODY,
+    run_deadline: float | None = None,
+    cacert: Path | None = None,
 ) -> Target:
-    """Open the target: `base_url` (token from IMMOTEUR_TOKEN) or the in-process `app`."""
+    """Open the target: `base_url` (token from IMMOTEUR_TOKEN) or the in-process `app`. Each
+    request ends within `request_timeout` seconds (and by `run_deadline`, a time.monotonic()
+    value), each answer is read up to `max_body` bytes."""
+    backend: DeadlineBackend | None = None
     if base_url is not None:
         if app is not None:
             raise UsageError("--base-url and --app are exclusive: pick one target")
-        token = os.environ.get(TOKEN_ENV, "")
-        if not token:
-            raise UsageError(f"{TOKEN_ENV} is not set: the token for --base-url comes from it")
+        token = environment_token()
         base = target_base_url(base_url)
-        inner: httpx.BaseTransport = httpx.HTTPTransport(retries=0)
+        try:
+            network, backend = network_transport(base, cacert=cacert)
+        except OSError as error:  # an unreadable or invalid --cacert
+            raise UsageError(f"--cacert {cacert}: {error.strerror or error}") from None
+        inner: httpx.BaseTransport = network
         display = base
     else:
         token = "contract-" + secrets.token_urlsafe(24)
@@ -106,8 +136,17 @@ def open_target(
         inner = AsgiTransport(factory(token))
         base = IN_PROCESS_BASE_URL
         display = f"in-process {app or DEFAULT_APP}"
-    guard = GuardedTransport(inner, policy=policy, token=token, ledger=ledger)
-    client = httpx.Client(transport=guard, timeout=timeout, follow_redirects=False)
+    guard = GuardedTransport(
+        inner,
+        policy=policy,
+        token=token,
+        ledger=ledger,
+        backend=backend,
+        max_body=max_body,
+        request_timeout=request_timeout,
+        run_deadline=run_deadline,
+    )
+    client = httpx.Client(transport=guard, timeout=request_timeout, follow_redirects=False)
     return Target(
         display=display,
         base_url=base,
