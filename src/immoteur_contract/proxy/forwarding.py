@@ -13,6 +13,8 @@ the exchange after its answer was sent.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import ssl
 import time
@@ -44,6 +46,11 @@ HOP_BY_HOP = frozenset(
     }
 )
 """Fields that concern one connection only (RFC 9110 section 7.6.1), never forwarded."""
+
+
+_DRAIN_SECONDS = 5.0
+"""How long the rest of a request body is read (for judging) after an upstream answered
+without reading it."""
 
 
 class UpstreamError(ValueError):
@@ -92,7 +99,8 @@ class _ClientGoneError(Exception):
 
 
 class ProxyApp:
-    """The forwarding ASGI app. `verify` is httpx's: True, False, or an SSLContext (--cacert)."""
+    """The forwarding ASGI app. `verify` is httpx's: True, False, or an SSLContext (--cacert);
+    `transport` replaces the network (tests put an ASGI app there)."""
 
     def __init__(
         self,
@@ -103,6 +111,7 @@ class ProxyApp:
         timeout: float = 60.0,
         body_limit: int = DEFAULT_BODY_LIMIT,
         budget: CaptureBudget | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.upstream = upstream
         self.recorder = recorder
@@ -110,6 +119,7 @@ class ProxyApp:
         self._timeout = httpx.Timeout(timeout, connect=min(timeout, 10.0))
         self._body_limit = body_limit
         self._budget = budget or CaptureBudget()
+        self._transport = transport
         self._client: httpx.AsyncClient | None = None
 
     def _http(self) -> httpx.AsyncClient:
@@ -120,6 +130,7 @@ class ProxyApp:
                 limits=httpx.Limits(max_connections=None, max_keepalive_connections=200),
                 follow_redirects=False,
                 trust_env=False,
+                transport=self._transport,
             )
         return self._client
 
@@ -161,8 +172,10 @@ class ProxyApp:
     ) -> None:
         names = {name for name, _ in headers}
         has_body = "content-length" in names or "transfer-encoding" in names
+        read_whole = not has_body
 
         async def body() -> AsyncIterator[bytes]:
+            nonlocal read_whole
             while True:
                 message = await receive()
                 if message["type"] == "http.disconnect":
@@ -172,6 +185,7 @@ class ProxyApp:
                 if chunk:
                     yield chunk
                 if not message.get("more_body", False):
+                    read_whole = True
                     return
 
         request = httpx.Request(
@@ -193,6 +207,11 @@ class ProxyApp:
             await self._relay(seen, response, send)
         finally:
             await response.aclose()
+        if not read_whole:  # an upstream that answered before reading the whole body
+            with contextlib.suppress(_ClientGoneError, TimeoutError):
+                async with asyncio.timeout(_DRAIN_SECONDS):
+                    async for _ in body():
+                        pass
 
     async def _relay(self, seen: Seen, response: httpx.Response, send: Send) -> None:
         raw_headers = [
