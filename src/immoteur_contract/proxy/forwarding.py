@@ -201,6 +201,8 @@ class ProxyApp:
             return
         except (httpx.HTTPError, OSError, ssl.SSLError) as error:
             seen.error = f"the upstream {self.upstream.url} did not answer ({_one_line(error)})"
+            if not read_whole:
+                await _drain(body())
             await _bad_gateway(send, seen.error)
             return
         try:
@@ -208,10 +210,7 @@ class ProxyApp:
         finally:
             await response.aclose()
         if not read_whole:  # an upstream that answered before reading the whole body
-            with contextlib.suppress(_ClientGoneError, TimeoutError):
-                async with asyncio.timeout(_DRAIN_SECONDS):
-                    async for _ in body():
-                        pass
+            await _drain(body())
 
     async def _relay(self, seen: Seen, response: httpx.Response, send: Send) -> None:
         raw_headers = [
@@ -238,6 +237,14 @@ class ProxyApp:
             seen.error = f"the upstream {self.upstream.url} cut its answer ({_one_line(error)})"
             return  # the answer stays incomplete: uvicorn closes the client's connection
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _drain(rest: AsyncIterator[bytes]) -> None:
+    """Read the rest of a request body (the capture keeps its bounded part for judging)."""
+    with contextlib.suppress(_ClientGoneError, TimeoutError):
+        async with asyncio.timeout(_DRAIN_SECONDS):
+            async for _ in rest:
+                pass
 
 
 def _one_line(error: BaseException) -> str:
