@@ -14,6 +14,7 @@ import itertools
 import queue
 import sys
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import TextIO
@@ -60,6 +61,7 @@ class Recorder:
         self._lock = threading.Lock()
         self._indices = itertools.count(1)
         self._tokens = TokenMemory()
+        self._in_flight = 0
         self.forwarded = 0
         self.endpoint = 0
         self.other_paths = 0
@@ -80,6 +82,9 @@ class Recorder:
         self._thread.start()
 
     def next_index(self) -> int:
+        """The number of an exchange that starts now (it is in flight until `submit`)."""
+        with self._lock:
+            self._in_flight += 1
         return next(self._indices)
 
     def submit(self, seen: Seen) -> None:
@@ -91,9 +96,16 @@ class Recorder:
             with self._lock:
                 self.forwarded += 1
                 self.dropped += 1
+        finally:
+            with self._lock:
+                self._in_flight -= 1
 
     def drain(self, timeout: float = 10.0) -> bool:
-        """Wait until every submitted exchange is judged (at most `timeout` s); True if so."""
+        """Wait until every exchange started so far is over and judged (at most `timeout` s);
+        True if so."""
+        deadline = time.monotonic() + timeout
+        while self._in_flight and time.monotonic() < deadline:
+            time.sleep(0.002)
         done = threading.Event()
 
         def waiter() -> None:
@@ -101,7 +113,7 @@ class Recorder:
             done.set()
 
         threading.Thread(target=waiter, daemon=True).start()
-        return done.wait(timeout)
+        return done.wait(max(0.0, deadline - time.monotonic())) and not self._in_flight
 
     def close(self, timeout: float = 10.0) -> None:
         """Judge what is queued, then stop the worker."""
