@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,8 +55,9 @@ def scripted_steps() -> list[Step]:
         Step(method, b"", (("authorization", _AUTH["authorization"]),))
         for method in ("GET", "PUT", "PATCH", "DELETE")
     ]
-    for server in [*FAULTY_SERVERS.values(), *CORRECT_SERVERS.values()]:
-        witness = server.witness
+    witnesses = [s.witness for s in FAULTY_SERVERS.values()]
+    witnesses += [s.witness for s in CORRECT_SERVERS.values()]
+    for witness in witnesses:
         headers = tuple(witness.headers(TOKEN).items())
         steps.append(Step(witness.method, witness.content(), headers))
     return list(dict.fromkeys(steps))
@@ -70,7 +70,9 @@ async def _drive(upstream: ASGIApp, steps: list[Step]) -> Recorder:
         transport=httpx.ASGITransport(app=proxy), base_url="http://proxy.test/public/v1"
     ) as client:
         for step in steps:
-            await client.request(step.method, "/issues", content=step.content, headers=list(step.headers))
+            await client.request(
+                step.method, "/issues", content=step.content, headers=list(step.headers)
+            )
     await proxy.aclose()
     recorder.close()
     return recorder
@@ -79,6 +81,5 @@ async def _drive(upstream: ASGIApp, steps: list[Step]) -> Recorder:
 def drive(upstream: ASGIApp, steps: list[Step] | None = None) -> tuple[list[Recorded], Recorder]:
     """Send `steps` (default: the scripted client's) through a proxy in front of `upstream`;
     return every violation recorded and the recorder."""
-    run: Callable[[], Awaitable[Recorder]] = lambda: _drive(upstream, steps or scripted_steps())
-    recorder = asyncio.run(run())
+    recorder = asyncio.run(_drive(upstream, steps or scripted_steps()))
     return list(recorder.recent), recorder

@@ -87,15 +87,24 @@ def test_command_report_goes_through_baseline_summary_and_compare(
     assert all(f["id"].startswith("data-requires-issue-facets#") for f in report["failures"])
     assert TOKEN not in first.read_text()
 
-    update = Proxy(faulty_upstream, "--max-exchanges", "2", "--baseline", str(baseline), "--baseline-update")
+    update = Proxy(
+        faulty_upstream, "--max-exchanges", "2", "--baseline", str(baseline), "--baseline-update"
+    )
     _send_no_facets(update.url)
     assert update.finish()[0] == 0
     ids = {f["id"] for f in report["failures"]}
     assert all(i in baseline.read_text() for i in ids)
 
     known = Proxy(
-        faulty_upstream, "--max-exchanges", "2", "--baseline", str(baseline),
-        "--report", str(second), "--summary", str(summary),
+        faulty_upstream,
+        "--max-exchanges",
+        "2",
+        "--baseline",
+        str(baseline),
+        "--report",
+        str(second),
+        "--summary",
+        str(summary),
     )
     _send_no_facets(known.url)
     status, stdout, _ = known.finish()
@@ -131,11 +140,17 @@ def test_command_kill_of_upstream_then_sigterm_keeps_every_exchange(tmp_path: Pa
     try:
         proxy = Proxy(f"http://127.0.0.1:{port}/public/v1", "--report", str(path))
         with httpx.Client(timeout=10) as client:
-            sent = [client.post(proxy.url + "/issues", json=_VALID.body, headers=_AUTH) for _ in range(20)]
+            sent = [
+                client.post(proxy.url + "/issues", json=_VALID.body, headers=_AUTH)
+                for _ in range(20)
+            ]
             sent.append(client.post(proxy.url + "/issues", json=_NO_FACETS.body, headers=_AUTH))
             upstream.send_signal(signal.SIGKILL)
             upstream.wait(10)
-            sent += [client.post(proxy.url + "/issues", json=_VALID.body, headers=_AUTH) for _ in range(3)]
+            sent += [
+                client.post(proxy.url + "/issues", json=_VALID.body, headers=_AUTH)
+                for _ in range(3)
+            ]
         assert [r.status_code for r in sent] == [201] * 20 + [422] + [502] * 3
         proxy.process.send_signal(signal.SIGTERM)
         status, stdout, stderr = proxy.finish()

@@ -56,7 +56,9 @@ def test_fidelity_large_bodies_pass_both_ways(proxy: ProxySession, size: int) ->
     assert response.content == content
 
 
-def test_fidelity_body_over_the_limit_on_the_endpoint_is_judged_in_part(proxy: ProxySession) -> None:
+def test_fidelity_body_over_the_limit_on_the_endpoint_is_judged_in_part(
+    proxy: ProxySession,
+) -> None:
     before = proxy.report().proxy["partly_judged"]
     content = b'{"comment": "' + b"a" * (2 * 1024 * 1024) + b'"}'
     with httpx.Client(timeout=30) as client:
@@ -74,7 +76,12 @@ def test_fidelity_hop_by_hop_headers_are_dropped_end_to_end_ones_kept(proxy: Pro
     with httpx.Client(timeout=10) as client:
         response = client.get(
             proxy.url + "/headers",
-            headers={"connection": "keep-alive, x-private", "x-private": "1", "x-app": "2", "te": "trailers"},
+            headers={
+                "connection": "keep-alive, x-private",
+                "x-private": "1",
+                "x-app": "2",
+                "te": "trailers",
+            },
         )
     forwarded = {name for name, _ in response.json()}
     assert "x-app" in forwarded
@@ -113,7 +120,9 @@ def test_fidelity_pipelined_keep_alive_requests_get_their_answers_in_order(
     host, port = proxy.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(
-            _request(host, "/gzip") + _request(host, "/chunked") + _request(host, "/gzip", last=True)
+            _request(host, "/gzip")
+            + _request(host, "/chunked")
+            + _request(host, "/gzip", last=True)
         )
         received = b""
         while chunk := sock.recv(65536):

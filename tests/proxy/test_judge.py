@@ -54,4 +54,6 @@ def test_judge_missing_token_is_a_caller_violation() -> None:
     row = next(r for r in agreeing_verdicts() if r.valid)
     step = Step("POST", json.dumps(row.body).encode(), (("content-type", "application/json"),))
     violations, _ = drive(reference_app(TOKEN), [step])
-    assert [(v.violation.side, v.violation.key) for v in violations] == [("caller", "auth-protocol")]
+    assert [(v.violation.side, v.violation.key) for v in violations] == [
+        ("caller", "auth-protocol")
+    ]

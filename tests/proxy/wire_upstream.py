@@ -13,7 +13,7 @@ from immoteur_contract.server.asgi import Receive, Scope, Send
 __all__ = ["GZIPPED", "wire_upstream"]
 
 GZIPPED = gzip.compress(json.dumps({"message": "compressed " * 200}).encode(), mtime=0)
-CHUNKS = (b'{"part": 1, ', b'"more": "', b'x' * 5000 + b'"}')
+CHUNKS = (b'{"part": 1, ', b'"more": "', b"x" * 5000 + b'"}')
 
 
 async def _body(receive: Receive) -> bytes:
@@ -70,6 +70,10 @@ async def wire_upstream(scope: Scope, receive: Receive, send: Send) -> None:
     await send(start)
     for offset in range(0, len(content), 65536):
         await send(
-            {"type": "http.response.body", "body": content[offset : offset + 65536], "more_body": True}
+            {
+                "type": "http.response.body",
+                "body": content[offset : offset + 65536],
+                "more_body": True,
+            }
         )
     await send({"type": "http.response.body", "body": b""})

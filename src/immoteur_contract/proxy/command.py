@@ -5,6 +5,7 @@ report, judged against --baseline and summarised like a run (runner/regression.p
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import signal
 import ssl
 import sys
@@ -28,6 +29,7 @@ from .session import proxy_config
 __all__ = ["add_arguments", "run"]
 
 _PREFIX = "immoteur-contract proxy"
+_SWITCH_INTERVAL = 0.0005
 
 
 def _positive(text: str) -> int:
@@ -128,7 +130,8 @@ def run(args: argparse.Namespace) -> int:
         body_limit=args.body_limit,
         budget=CaptureBudget(),
     )
-    server = uvicorn.Server(proxy_config(app))
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    server = uvicorn.Server(proxy_config(app, loop=loop))
     if args.max_exchanges:
         _stop_after(recorder, server, args.max_exchanges)
     shown = f"[{host}]" if ":" in host else host
@@ -138,6 +141,9 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
+    # The judge is a thread: with the default 5 ms switch interval, an answer waiting for the
+    # interpreter while a check runs would wait up to 5 ms; 0.5 ms bounds what judging adds.
+    sys.setswitchinterval(_SWITCH_INTERVAL)
     started = time.monotonic()
     previous = signal.signal(signal.SIGTERM, _stop) if _main_thread() else None
     try:
