@@ -19,7 +19,7 @@ import json
 import ssl
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -29,6 +29,7 @@ from ..server.asgi import Receive, Scope, Send
 from .bounded import DEFAULT_BODY_LIMIT, BoundedBody, CaptureBudget
 from .exchange import Seen
 from .recorder import Recorder
+from .upstream import UpstreamClient, UpstreamFailedError
 
 __all__ = ["HOP_BY_HOP", "ProxyApp", "Upstream", "UpstreamError"]
 
@@ -94,13 +95,41 @@ def _end_to_end(headers: list[tuple[str, str]], *also: str) -> list[tuple[str, s
     return [(name, value) for name, value in headers if name not in dropped]
 
 
+class _Answer(Protocol):
+    """An upstream answer being read: the lean client's, or httpx's (tests' transports)."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+
+    def aiter_raw(self) -> AsyncIterator[bytes]: ...
+
+    async def aclose(self) -> None: ...
+
+
+class _HttpxAnswer:
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self.status = response.status_code
+        self.headers = list(response.headers.raw)
+
+    def aiter_raw(self) -> AsyncIterator[bytes]:
+        return self._response.aiter_raw()
+
+    async def aclose(self) -> None:
+        await self._response.aclose()
+
+
+_UPSTREAM_ERRORS = (httpx.HTTPError, UpstreamFailedError, OSError, ssl.SSLError)
+
+
 class _ClientGoneError(Exception):
     """The client went away before its request body was read whole."""
 
 
 class ProxyApp:
-    """The forwarding ASGI app. `verify` is httpx's: True, False, or an SSLContext (--cacert);
-    `transport` replaces the network (tests put an ASGI app there)."""
+    """The forwarding ASGI app. `verify`: True, False, or an SSLContext (--cacert). Requests go
+    through the lean upstream client (upstream.py); `transport`, an httpx transport, replaces
+    it and the network (the tests put an ASGI app there)."""
 
     def __init__(
         self,
@@ -120,7 +149,9 @@ class ProxyApp:
         self._body_limit = body_limit
         self._budget = budget or CaptureBudget()
         self._transport = transport
+        self._timeout_seconds = timeout
         self._client: httpx.AsyncClient | None = None
+        self._upstream_client: UpstreamClient | None = None
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
@@ -135,6 +166,9 @@ class ProxyApp:
         return self._client
 
     async def aclose(self) -> None:
+        if self._upstream_client is not None:
+            await self._upstream_client.aclose()
+            self._upstream_client = None
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -188,41 +222,49 @@ class ProxyApp:
                     read_whole = True
                     return
 
-        request = httpx.Request(
-            seen.method,
-            seen.url,
-            headers=_end_to_end(headers, "host"),
-            content=body() if has_body else None,
-        )
+        forwarded = _end_to_end(headers, "host", "expect")
         try:
-            response = await self._http().send(request, stream=True)
+            answer = await self._send(seen, forwarded, body() if has_body else None)
         except _ClientGoneError:
             seen.error = "the client went away while sending its request"
             return
-        except (httpx.HTTPError, OSError, ssl.SSLError) as error:
+        except _UPSTREAM_ERRORS as error:
             seen.error = f"the upstream {self.upstream.url} did not answer ({_one_line(error)})"
             if not read_whole:
                 await _drain(body())
             await _bad_gateway(send, seen.error)
             return
         try:
-            await self._relay(seen, response, send)
+            await self._relay(seen, answer, send)
         finally:
-            await response.aclose()
+            await answer.aclose()
         if not read_whole:  # an upstream that answered before reading the whole body
             await _drain(body())
 
-    async def _relay(self, seen: Seen, response: httpx.Response, send: Send) -> None:
+    async def _send(
+        self, seen: Seen, headers: list[tuple[str, str]], body: AsyncIterator[bytes] | None
+    ) -> _Answer:
+        if self._transport is None:
+            if self._upstream_client is None:
+                self._upstream_client = UpstreamClient(
+                    self.upstream.origin, verify=self._verify, timeout=self._timeout_seconds
+                )
+            target = seen.url.removeprefix(self.upstream.origin) or "/"
+            return await self._upstream_client.send(seen.method, target, headers, body)
+        request = httpx.Request(seen.method, seen.url, headers=headers, content=body)
+        return _HttpxAnswer(await self._http().send(request, stream=True))
+
+    async def _relay(self, seen: Seen, response: _Answer, send: Send) -> None:
         raw_headers = [
-            (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in response.headers.raw
+            (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in response.headers
         ]
-        seen.status = response.status_code
+        seen.status = response.status
         seen.response_headers = raw_headers
         seen.response_body = kept = BoundedBody(self._budget, self._body_limit)
         await send(
             {
                 "type": "http.response.start",
-                "status": response.status_code,
+                "status": response.status,
                 "headers": [
                     (k.encode("latin-1"), v.encode("latin-1")) for k, v in _end_to_end(raw_headers)
                 ],
@@ -232,7 +274,7 @@ class ProxyApp:
             async for chunk in response.aiter_raw():
                 kept.add(chunk)
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        except (httpx.HTTPError, OSError) as error:
+        except _UPSTREAM_ERRORS as error:
             seen.cut = True
             seen.error = f"the upstream {self.upstream.url} cut its answer ({_one_line(error)})"
             return  # the answer stays incomplete: uvicorn closes the client's connection
