@@ -31,6 +31,8 @@ __all__ = ["MAX_FAILURES", "Recorded", "Recorder"]
 MAX_FAILURES = 1000
 """Distinct failures kept for the report (each further occurrence is only counted)."""
 _QUEUE_SIZE = 10_000
+_BACKLOG = 64
+"""Queued exchanges past which the judge paces itself (see `_work`)."""
 _REASON_CHARS = 200
 _SHOWN_BODY = 16 * 1024
 """Bytes of a request body kept in a failure and its curl line (the report stays small)."""
@@ -62,6 +64,7 @@ class Recorder:
         self._indices = itertools.count(1)
         self._tokens = TokenMemory()
         self._in_flight = 0
+        self._closing = False
         self.forwarded = 0
         self.endpoint = 0
         self.other_paths = 0
@@ -116,7 +119,8 @@ class Recorder:
         return done.wait(max(0.0, deadline - time.monotonic())) and not self._in_flight
 
     def close(self, timeout: float = 10.0) -> None:
-        """Judge what is queued, then stop the worker."""
+        """Judge what is queued (at full speed), then stop the worker."""
+        self._closing = True
         self.drain(timeout)
         try:
             self._queue.put(None, timeout=1)
@@ -130,7 +134,13 @@ class Recorder:
             try:
                 if seen is None:
                     return
+                started = time.perf_counter()
                 self._record(seen)
+                if self._queue.qsize() > _BACKLOG and not self._closing:
+                    # traffic outruns the judge: yield as much time as judging took, so that
+                    # forwarding keeps at least half the interpreter (a full queue drops
+                    # judgements, counted, never exchanges)
+                    time.sleep(time.perf_counter() - started)
             except Exception as error:  # a judge bug must not stop the recording
                 print(
                     f"immoteur-contract proxy: could not judge an exchange: {error!r}",

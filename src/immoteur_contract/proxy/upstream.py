@@ -37,12 +37,16 @@ class _Reading:
         self.head_done = False
         self.done = False
         self.pieces: list[bytes] = []
+        self.keep_alive = False
+        self.parser: httptools.HttpResponseParser | None = None
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         self.head_done = True
+        # asked now: once the message is complete the parser has reset and says False
+        self.keep_alive = self.parser is not None and self.parser.should_keep_alive()
 
     def on_body(self, body: bytes) -> None:
         self.pieces.append(body)
@@ -110,7 +114,7 @@ class UpstreamAnswer:
             and not self._head_only
             and not self._reading.pieces
             and not self._until_close
-            and self._parser.should_keep_alive()
+            and self._reading.keep_alive
         )
         self._client.release(connection, reusable=reusable)
 
@@ -212,7 +216,7 @@ class UpstreamClient:
 
     async def _head(self, connection: Connection, *, head_only: bool) -> UpstreamAnswer:
         reading = _Reading()
-        parser = httptools.HttpResponseParser(reading)
+        parser = reading.parser = httptools.HttpResponseParser(reading)
         while not reading.head_done:
             data = await self.read(connection[0])
             if not data:
