@@ -12,6 +12,7 @@ complete answer the upstream did not mark `Connection: close`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
@@ -178,6 +179,10 @@ class UpstreamClient:
         idle, self._idle = self._idle, []
         for _, writer in idle:
             writer.close()
+        for _, writer in idle:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(1):
+                    await writer.wait_closed()
 
     async def send(
         self,
