@@ -15,7 +15,7 @@ import pytest
 
 from immoteur_contract.proxy.session import ProxySession, running_proxy
 from immoteur_contract.rules import CONTRACT
-from immoteur_contract.server import free_port, serving
+from immoteur_contract.server import free_port, reference_app, serving
 
 from .wire_upstream import CHUNKS, GZIPPED, wire_upstream
 
@@ -140,3 +140,24 @@ def test_fidelity_upstream_down_answers_502_naming_it() -> None:
     assert report.proxy["upstream_errors"] == 1
     # a network fault is never a server divergence (the caller's empty report still is one)
     assert [f.id for f in report.failures if f.layer == "server"] == []
+
+
+def test_fidelity_a_client_dropping_mid_request_loses_no_other_exchange() -> None:
+    token = "fidelity-token-0123456789"
+    auth = {"authorization": f"Bearer {token}"}
+    report = {"propertyIds": ["3c90c3cc-0d44-4b50-8888-8dd25736052a"], "issueKind": "data"}
+    with serving(reference_app(token)) as upstream, running_proxy(upstream) as session:
+        with httpx.Client(timeout=10) as client:
+            client.post(session.base_url + "/issues", json=report, headers=auth)
+        host, port = session.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(
+                f"POST {CONTRACT.endpoint_path} HTTP/1.1\r\nHost: x\r\n"
+                'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a"'.encode()
+            )
+        with httpx.Client(timeout=10) as client:
+            client.post(session.base_url + "/issues", json=report, headers=auth)
+        result = session.report()
+    caller = [v for v in session.violations() if v.violation.side == "caller"]
+    assert [v.violation.key for v in caller] == ["data-requires-issue-facets"] * 2
+    assert result.proxy["endpoint"] == 3

@@ -82,9 +82,12 @@ def test_https_upstream_verified_with_the_ca_given(
     https_upstream: str, certificate: tuple[Path, Path]
 ) -> None:
     verify = ssl.create_default_context(cafile=str(certificate[1]))
-    with running_proxy(https_upstream, verify=verify) as session, httpx.Client() as client:
-        with client.stream("GET", session.url + "/gzip") as response:
-            raw = b"".join(response.iter_raw())
+    with (
+        running_proxy(https_upstream, verify=verify) as session,
+        httpx.Client() as client,
+        client.stream("GET", session.url + "/gzip") as response,
+    ):
+        raw = b"".join(response.iter_raw())
     assert response.status_code == 200
     assert raw == GZIPPED
 

@@ -15,7 +15,8 @@ class Seen:
     """A forwarded exchange. `status` is None when no answer came from the upstream (`error`
     says why: the proxy answered 502, or the upstream cut the answer); `url` is where it was
     forwarded. `cut` is set when the
-    answer started but did not finish (client gone, upstream gone)."""
+    answer started but did not finish (client gone, upstream gone); `client_gone` when the
+    client left before its request was whole (nothing of it is judged)."""
 
     index: int
     method: str
@@ -29,6 +30,7 @@ class Seen:
     response_body: BoundedBody | None = None
     error: str | None = None
     cut: bool = False
+    client_gone: bool = False
     seconds: float = 0.0
 
     def header(self, name: str) -> str | None:

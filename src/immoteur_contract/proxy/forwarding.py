@@ -14,7 +14,6 @@ the exchange after its answer was sent.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import ssl
 import time
@@ -227,11 +226,12 @@ class ProxyApp:
             answer = await self._send(seen, forwarded, body() if has_body else None)
         except _ClientGoneError:
             seen.error = "the client went away while sending its request"
+            seen.client_gone = True
             return
         except _UPSTREAM_ERRORS as error:
             seen.error = f"the upstream {self.upstream.url} did not answer ({_one_line(error)})"
             if not read_whole:
-                await _drain(body())
+                await _drain(seen, body())
             await _bad_gateway(send, seen.error)
             return
         try:
@@ -239,7 +239,7 @@ class ProxyApp:
         finally:
             await answer.aclose()
         if not read_whole:  # an upstream that answered before reading the whole body
-            await _drain(body())
+            await _drain(seen, body())
 
     async def _send(
         self, seen: Seen, headers: list[tuple[str, str]], body: AsyncIterator[bytes] | None
@@ -281,12 +281,15 @@ class ProxyApp:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-async def _drain(rest: AsyncIterator[bytes]) -> None:
-    """Read the rest of a request body (the capture keeps its bounded part for judging)."""
-    with contextlib.suppress(_ClientGoneError, TimeoutError):
+async def _drain(seen: Seen, rest: AsyncIterator[bytes]) -> None:
+    """Read the rest of a request body (the capture keeps its bounded part for judging); a
+    body that does not come whole is not judged."""
+    try:
         async with asyncio.timeout(_DRAIN_SECONDS):
             async for _ in rest:
                 pass
+    except (_ClientGoneError, TimeoutError):
+        seen.client_gone = True
 
 
 def _one_line(error: BaseException) -> str:

@@ -164,6 +164,9 @@ def _request_json(seen: Seen) -> tuple[bool, Any]:
 def judge(seen: Seen, tokens: TokenMemory) -> Judgement:
     """Judge one exchange of the contract's endpoint (the caller records other paths)."""
     judgement = Judgement()
+    if seen.client_gone:
+        judgement.unjudged = "the client went away mid-request"
+        return judgement
     token = credential_of(seen.header("authorization"))
     if seen.method in _OTHER_METHODS:
         return _judge_other_method(seen, judgement)
