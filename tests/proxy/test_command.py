@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -164,3 +165,36 @@ def test_command_kill_of_upstream_then_sigterm_keeps_every_exchange(tmp_path: Pa
     assert [(f["layer"], f["rule"]) for f in report["failures"]] == [
         ("caller", "data-requires-issue-facets")
     ], stdout
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--upstream", "ftp://example"], "must be an http:// or https:// URL"),
+        (["--upstream", "http://user:secret@127.0.0.1:1"], "must not hold credentials"),
+        (["--upstream", "http://127.0.0.1:1", "--listen", "nowhere"], "--listen must be HOST:PORT"),
+        (["--upstream", "http://127.0.0.1:1", "--cacert", "/nonexistent.pem"], "--cacert"),
+        (["--upstream", "http://127.0.0.1:1", "--baseline", "/nonexistent.yml"], "--baseline"),
+    ],
+)
+def test_command_usage_error_is_one_line_and_exit_2(
+    options: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["proxy", *options]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("immoteur-contract proxy: error: ")
+    assert said in err
+    assert len(err.strip().splitlines()) == 1
+    assert "secret" not in err
+
+
+def test_command_port_taken_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        status = main(
+            ["proxy", "--upstream", "http://127.0.0.1:1", "--listen", f"127.0.0.1:{port}"]
+        )
+    assert status == 2
+    assert "cannot listen on 127.0.0.1:" in capsys.readouterr().err

@@ -64,6 +64,11 @@ class Upstream:
 
     def __init__(self, url: str) -> None:
         parts = urlsplit(url)
+        if parts.username is not None or parts.password is not None:
+            raise UpstreamError(
+                "--upstream must not hold credentials (user:password@): the proxy prints its"
+                " URL; the application's own headers carry its credentials"
+            )
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UpstreamError(f"--upstream must be an http:// or https:// URL, got {url!r}")
         if parts.query or parts.fragment:
