@@ -1,9 +1,10 @@
 """The contract-validating reverse proxy (`immoteur-contract proxy`) and its pytest fixture.
 
-forwarding.py passes traffic through unchanged; recorder.py judges each finished exchange off
-the forwarding path (judge.py: the rules and the suite's expectations, one copy); report.py
-writes the session in the JSON format of `run`; bounded.py caps what is kept of each body;
-session.py runs the whole in a thread for tests; fixture.py is the pytest plugin.
+forwarding.py passes traffic through unchanged (upstream.py: its lean HTTP/1.1 client);
+recorder.py judges each finished exchange off the forwarding path (judge.py: the rules and
+the suite's expectations, one copy); report.py writes the session in the JSON format of `run`;
+bounded.py caps what is kept of each body; session.py runs the whole in a thread for tests;
+fixture.py is the pytest plugin.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ class Seen:
     says why: the proxy answered 502, or the upstream cut the answer); `url` is where it was
     forwarded. `cut` is set when the
     answer started but did not finish (client gone, upstream gone); `client_gone` when the
-    client left before its request was whole (nothing of it is judged)."""
+    client left before its request was whole (nothing of it is judged); `upstream_failed` when
+    the proxy answered 502."""
 
     index: int
     method: str
@@ -31,6 +32,7 @@ class Seen:
     error: str | None = None
     cut: bool = False
     client_gone: bool = False
+    upstream_failed: bool = False
     seconds: float = 0.0
 
     def header(self, name: str) -> str | None:

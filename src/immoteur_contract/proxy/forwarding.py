@@ -235,6 +235,7 @@ class ProxyApp:
             return
         except _UPSTREAM_ERRORS as error:
             seen.error = f"the upstream {self.upstream.url} did not answer ({_one_line(error)})"
+            seen.upstream_failed = True
             if not read_whole:
                 await _drain(seen, body())
             await _bad_gateway(send, seen.error)

@@ -154,7 +154,7 @@ class Recorder:
     def _record(self, seen: Seen) -> None:
         with self._lock:
             self.forwarded += 1
-            self.upstream_errors += seen.status is None and "upstream" in (seen.error or "")
+            self.upstream_errors += seen.upstream_failed
             self.cut += seen.cut
         if not is_endpoint(seen.path):
             with self._lock:
