@@ -31,6 +31,8 @@ __all__ = ["MAX_FAILURES", "Recorded", "Recorder"]
 MAX_FAILURES = 1000
 """Distinct failures kept for the report (each further occurrence is only counted)."""
 _QUEUE_SIZE = 10_000
+_REASONS = 50
+"""Distinct reasons for not judging an exchange kept in the report."""
 _BACKLOG = 64
 """Queued exchanges past which the judge paces itself (see `_work`)."""
 _REASON_CHARS = 200
@@ -182,7 +184,10 @@ class Recorder:
         self.endpoint += 1
         self.partly_judged += judgement.partly
         if judgement.unjudged:
-            self.not_judged[judgement.unjudged.split(" (")[0]] += 1
+            reason = judgement.unjudged.split(" (")[0]
+            if reason not in self.not_judged and len(self.not_judged) >= _REASONS:
+                reason = "other reasons"  # methods and statuses come from outside: bounded
+            self.not_judged[reason] += 1
         failing = {(r.violation.side, r.violation.key) for r in recorded}
         for case in dict.fromkeys([*judgement.exercised, *failing]):
             counts = self.cases.setdefault(case, [0, 0])
