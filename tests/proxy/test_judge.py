@@ -4,10 +4,12 @@ caller violation naming exactly the rules the row breaks; valid rows are none.""
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
 from immoteur_contract.server import reference_app
+from immoteur_contract.server.asgi import Receive, Scope, Send
 from immoteur_contract.verdicts import Verdict, agreeing_verdicts
 
 from .support import TOKEN, Step, drive
@@ -57,3 +59,31 @@ def test_judge_missing_token_is_a_caller_violation() -> None:
     assert [(v.violation.side, v.violation.key) for v in violations] == [
         ("caller", "auth-protocol")
     ]
+
+
+async def _auth_by_body(scope: Scope, receive: Receive, send: Send) -> None:
+    """Answers 401 to a body with a comment and 201 to the others, whatever the token."""
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    if b"comment" in body:
+        status, payload = 401, {"message": "Unauthenticated."}
+    else:
+        payload = {"createdAt": "2026-12-03T10:00:00Z", "reportId": str(uuid.uuid4())}
+        status = 201
+    content = json.dumps(payload).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(content))]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
+
+
+def test_judge_a_401_keyed_to_the_body_is_a_server_violation() -> None:
+    valid = [r for r in agreeing_verdicts() if r.valid]
+    plain = next(r for r in valid if "comment" not in r.body)
+    commented = next(r for r in valid if "comment" in r.body)
+    violations, _ = drive(_auth_by_body, [_step(plain), _step(commented)])
+    server = [(v.violation.key, v.violation.expectation, v.index) for v in violations]
+    assert server == [("auth-protocol", "auth-keyed-to-body", 2)]
