@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, settings
 
 from immoteur_contract.spec import SpecMismatchError
 
+pytest_plugins = ["pytester"]  # tests/proxy/test_fixture.py runs application suites in pytester
+
 settings.register_profile(
     "dev", database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -61,10 +61,11 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("immoteur_contract.client.command", "file an issue report"),
     "compare": ("immoteur_contract.runner.compare", "compare two runs' --report files"),
     "spec-diff": ("immoteur_contract.specdiff.command", "what a change of openapi.yaml breaks"),
+    "proxy": ("immoteur_contract.proxy.command", "forward traffic to an API and judge it live"),
 }
 
 # The extra each command needs beyond the package itself (pyproject's optional-dependencies).
-_EXTRAS: dict[str, str] = {"mock": "server", "run": "suite", "mutants": "suite"}
+_EXTRAS: dict[str, str] = {"mock": "server", "run": "suite", "mutants": "suite", "proxy": "suite"}
 
 
 def _missing_extra(command: str) -> str | None:

@@ -65,6 +65,15 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
         (FAILED, "the newer run has failures the older one did not"),
         (USAGE, f"{_USAGE_LINE}: a file missing or not a run report"),
     ),
+    "proxy": (
+        (
+            OK,
+            "stopped (SIGINT, SIGTERM or --max-exchanges) without a violation (with --baseline:"
+            " none new)",
+        ),
+        (FAILED, "a caller or server violation was seen (with --baseline: a new one)"),
+        (USAGE, f"{_USAGE_LINE}: a bad --upstream, --listen, --cacert or output path"),
+    ),
     "spec-diff": (
         (OK, "no change breaks callers of the API"),
         (FAILED, "a change breaks callers of the API"),

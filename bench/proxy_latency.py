@@ -1,0 +1,297 @@
+"""What `immoteur-contract proxy` costs: the latency it adds and the throughput it keeps, with
+Stoplight Prism's validation proxy (`prism proxy`) measured beside it as the anchor.
+
+One run, one upstream (`immoteur-contract mock`, one worker), three ways to reach it on
+loopback: direct, through the proxy, through Prism's proxy. Two loads, each in alternating
+rounds (direct, proxy, prism, direct, ...):
+
+- latency: an open schedule of POSTs (the spec's first request example) at --rate requests per
+  second over --connections keep-alive connections, from a small asyncio HTTP/1.1 client; the
+  proxy's added latency is its percentile minus direct's (p50 target <= 1 ms, p99 <= 5 ms);
+- throughput at saturation: wrk, same threads, connections and duration for each; target: the
+  proxy keeps >= 0.6 of direct's requests per second.
+
+Printed: a Markdown table (medians over the rounds), the verdicts against the targets, and the
+machine's load average (shared machines make absolute numbers move; ratios in one run less).
+
+    uv run --frozen --no-sync python bench/proxy_latency.py [--rate 200] [--seconds 6]
+
+Needs wrk (apt-get, as bench/server_throughput.py installs it) and Prism (npm ci in
+bench/prism). The token is random per run and reaches the servers through the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from server_throughput import LUA, ensure_prism, ensure_wrk
+
+from immoteur_contract.rules import CONTRACT
+from immoteur_contract.server import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+LOOPBACK = "127.0.0.1"
+CLI = [sys.executable, "-m", "immoteur_contract.cli"]
+
+
+def _example() -> bytes:
+    post = CONTRACT.document["paths"][CONTRACT.issues_path]["post"]
+    examples = post["requestBody"]["content"]["application/json"]["examples"]
+    return json.dumps(next(iter(examples.values()))["value"]).encode()
+
+
+def _post(url: str, body: bytes, token: str) -> int:
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0
+
+
+@contextmanager
+def started(name: str, command: list[str], url: str, body: bytes, token: str) -> Iterator[None]:
+    """Run `command` until `url` answers the body 201."""
+    environment = {**os.environ, "IMMOTEUR_MOCK_TOKEN": token}
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while (status := _post(url, body, token)) != 201:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not answer 201 (last: {status or 'nothing'})")
+            time.sleep(0.2)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+async def _connection(
+    port: int, path: str, body: bytes, token: str, times: list[float], latencies: list[float]
+) -> None:
+    reader, writer = await asyncio.open_connection(LOOPBACK, port)
+    request = (
+        f"POST {path} HTTP/1.1\r\nHost: {LOOPBACK}:{port}\r\nContent-Type: application/json\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    loop = asyncio.get_running_loop()
+    for due in times:
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        start = time.perf_counter()
+        writer.write(request)
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        await reader.readexactly(length)
+        latencies.append(time.perf_counter() - start)
+    writer.close()
+
+
+async def _open_load(
+    port: int, path: str, body: bytes, token: str, rate: float, seconds: float, connections: int
+) -> list[float]:
+    loop = asyncio.get_running_loop()
+    begin = loop.time() + 0.05
+    count = int(rate * seconds)
+    schedule = [begin + i / rate for i in range(count)]
+    latencies: list[float] = []
+    await asyncio.gather(
+        *(
+            _connection(port, path, body, token, schedule[c::connections], latencies)
+            for c in range(connections)
+        )
+    )
+    return latencies
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _wrk(
+    wrk: str, url: str, script: Path, token: str, body: bytes, args: argparse.Namespace
+) -> float:
+    environment = {**os.environ, "BENCH_TOKEN": token, "BENCH_BODY": body.decode()}
+    done = subprocess.run(
+        [
+            wrk,
+            "-t1",
+            f"-c{args.wrk_connections}",
+            f"-d{max(1, round(args.seconds))}s",
+            "-s",
+            str(script),
+            url,
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rate = next(line for line in done.stdout.splitlines() if line.startswith("Requests/sec:"))
+    if "Non-2xx" in done.stdout:
+        print(f"  (non-2xx answers from {url})")
+    return float(rate.split()[1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=200.0, help="requests per second (latency)")
+    parser.add_argument("--seconds", type=float, default=6.0, help="seconds per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8, help="latency-load connections")
+    parser.add_argument("--wrk-connections", type=int, default=32)
+    args = parser.parse_args()
+    wrk = ensure_wrk()
+    prism = ensure_prism()
+    token = "bench-" + secrets.token_urlsafe(16)
+    body = _example()
+    upstream_port, proxy_port, prism_port = free_port(), free_port(), free_port()
+    path = CONTRACT.endpoint_path
+    upstream = f"http://{LOOPBACK}:{upstream_port}"
+    ports = {"direct": upstream_port, "proxy": proxy_port, "prism": prism_port}
+    latency: dict[str, list[list[float]]] = {name: [] for name in ports}
+    rates: dict[str, list[float]] = {name: [] for name in ports}
+    with ExitStack() as stack, tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "post.lua"
+        script.write_text(LUA)
+        stack.enter_context(
+            started(
+                "mock",
+                [*CLI, "mock", "--port", str(upstream_port), "--log-level", "warning"],
+                upstream + path,
+                body,
+                token,
+            )
+        )
+        stack.enter_context(
+            started(
+                "proxy",
+                [
+                    *CLI,
+                    "proxy",
+                    "--upstream",
+                    upstream + CONTRACT.base_path,
+                    "--listen",
+                    f"{LOOPBACK}:{proxy_port}",
+                ],
+                f"http://{LOOPBACK}:{proxy_port}{path}",
+                body,
+                token,
+            )
+        )
+        stack.enter_context(
+            started(
+                "prism",
+                [
+                    str(prism),
+                    "proxy",
+                    str(ROOT / "openapi.yaml"),
+                    upstream + CONTRACT.base_path,
+                    "-p",
+                    str(prism_port),
+                    "-v",
+                    "silent",
+                ],
+                f"http://{LOOPBACK}:{prism_port}{CONTRACT.issues_path}",
+                body,
+                token,
+            )
+        )
+        paths = {"direct": path, "proxy": path, "prism": CONTRACT.issues_path}
+        for round_number in range(args.rounds):
+            for name, port in ports.items():
+                asyncio.run(
+                    _open_load(port, paths[name], body, token, args.rate, 1.0, args.connections)
+                )
+                measured = asyncio.run(
+                    _open_load(
+                        port, paths[name], body, token, args.rate, args.seconds, args.connections
+                    )
+                )
+                latency[name].append(measured)
+                url = f"http://{LOOPBACK}:{port}{paths[name]}"
+                rates[name].append(_wrk(wrk, url, script, token, body, args))
+                print(
+                    f"round {round_number + 1} {name}:"
+                    f" p50 {_percentile(measured, 0.5) * 1e3:.2f} ms,"
+                    f" {rates[name][-1]:.0f} req/s",
+                    flush=True,
+                )
+    p50 = {n: statistics.median(_percentile(r, 0.5) for r in latency[n]) * 1e3 for n in ports}
+    p99 = {n: statistics.median(_percentile(r, 0.99) for r in latency[n]) * 1e3 for n in ports}
+    rate = {n: statistics.median(rates[n]) for n in ports}
+    print()
+    print(
+        f"Load average before the table: {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
+        f" ({os.cpu_count()} CPUs); {args.rate:.0f} req/s over {args.connections} connections,"
+        f" {args.rounds} rounds of {args.seconds:.0f} s; wrk -c{args.wrk_connections}."
+    )
+    print()
+    print(
+        "| path | p50 ms | p99 ms | added p50 ms | added p99 ms | req/s at saturation | of direct |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name in ports:
+        added = (
+            ("", "")
+            if name == "direct"
+            else (f"{p50[name] - p50['direct']:.2f}", f"{p99[name] - p99['direct']:.2f}")
+        )
+        print(
+            f"| {name} | {p50[name]:.2f} | {p99[name]:.2f} | {added[0]} | {added[1]} |"
+            f" {rate[name]:.0f} | {rate[name] / rate['direct']:.2f} |"
+        )
+    print()
+    checks = [
+        ("proxy added p50 <= 1 ms", p50["proxy"] - p50["direct"] <= 1.0),
+        ("proxy added p99 <= 5 ms", p99["proxy"] - p99["direct"] <= 5.0),
+        ("proxy throughput >= 0.6 of direct", rate["proxy"] / rate["direct"] >= 0.6),
+    ]
+    for label, ok in checks:
+        print(f"- {label}: {'met' if ok else 'NOT met'}")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,192 @@
+"""`immoteur-contract proxy`: forward traffic to an upstream API and judge it against the
+contract, live; on exit (SIGINT, SIGTERM or --max-exchanges), write the session as a `run`
+report, judged against --baseline and summarised like a run (runner/regression.py)."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import signal
+import ssl
+import sys
+import threading
+import time
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+
+from ..arguments import OutputPathError, prepare_outputs
+from ..exits import FAILED, OK, USAGE, epilog
+from ..runner import regression
+from ..server.listener import bind_listener
+from .bounded import DEFAULT_BODY_LIMIT, CaptureBudget
+from .forwarding import ProxyApp, Upstream, UpstreamError
+from .recorder import Recorder
+from .report import proxy_report
+from .session import proxy_config
+
+__all__ = ["add_arguments", "run"]
+
+_PREFIX = "immoteur-contract proxy"
+_SWITCH_INTERVAL = 0.0005
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = epilog("proxy")
+    parser.add_argument(
+        "--upstream",
+        required=True,
+        metavar="URL",
+        help="the API to forward to; its path stands for /public/v1 (http://127.0.0.1:8000/public/v1)",
+    )
+    parser.add_argument(
+        "--listen", default="127.0.0.1:8080", metavar="HOST:PORT", help="where to listen"
+    )
+    parser.add_argument("--report", metavar="PATH", help="write the session's JSON report on exit")
+    parser.add_argument("--summary", metavar="PATH", help="write a Markdown summary on exit")
+    parser.add_argument(
+        "--max-exchanges",
+        type=_positive,
+        metavar="N",
+        help="stop after N exchanges (default: run until SIGINT or SIGTERM)",
+    )
+    parser.add_argument(
+        "--cacert", metavar="PATH", help="CA bundle (PEM) that signs an https:// upstream"
+    )
+    parser.add_argument(
+        "--body-limit",
+        type=_positive,
+        default=DEFAULT_BODY_LIMIT,
+        metavar="BYTES",
+        help="bytes of each body kept for judging; larger bodies are forwarded whole and "
+        f"judged in part (default {DEFAULT_BODY_LIMIT})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="longest wait for the upstream between two reads (default 60)",
+    )
+    regression.add_arguments(parser)
+
+
+def _listen(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
+        raise ValueError(f"--listen must be HOST:PORT, got {text!r}")
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def _verify(cacert: str | None) -> ssl.SSLContext | bool:
+    if cacert is None:
+        return True
+    try:
+        return ssl.create_default_context(cafile=cacert)
+    except (OSError, ssl.SSLError) as error:
+        raise ValueError(f"--cacert {cacert}: {error.strerror or error}") from None
+
+
+class _StoppedError(Exception):
+    """SIGTERM, passed on by uvicorn once it shut down."""
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise _StoppedError
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        upstream = Upstream(args.upstream)
+        host, port = _listen(args.listen)
+        verify = _verify(args.cacert)
+        outputs = [
+            (f, Path(p)) for f, p in (("--report", args.report), ("--summary", args.summary)) if p
+        ]
+        prepare_outputs(outputs)
+        checks = regression.prepare(args)
+        listener = bind_listener(host, port)
+    except (UpstreamError, ValueError, OutputPathError, regression.RegressionUsageError) as error:
+        print(f"{_PREFIX}: error: {error}", file=sys.stderr)
+        return USAGE
+    except OSError as error:
+        print(f"{_PREFIX}: error: cannot listen on {error}", file=sys.stderr)
+        return USAGE
+    recorder = Recorder(upstream.url)
+    app = ProxyApp(
+        upstream,
+        recorder,
+        verify=verify,
+        timeout=args.timeout,
+        body_limit=args.body_limit,
+        budget=CaptureBudget(),
+    )
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    server = uvicorn.Server(proxy_config(app, loop=loop))
+    if args.max_exchanges:
+        _stop_after(recorder, server, args.max_exchanges)
+    shown = f"[{host}]" if ":" in host else host
+    print(
+        f"{_PREFIX}: forwarding http://{shown}:{listener.getsockname()[1]} to {upstream.url};"
+        " violations are printed as they are found; Ctrl-C to stop",
+        file=sys.stderr,
+        flush=True,
+    )
+    # The judge is a thread: with the default 5 ms switch interval, an answer waiting for the
+    # interpreter while a check runs would wait up to 5 ms; 0.5 ms bounds what judging adds.
+    sys.setswitchinterval(_SWITCH_INTERVAL)
+    # as the mock does: what start-up loaded leaves the collector's sight, and the youngest
+    # generation is collected less often (an exchange leaves few cycles), shortening pauses
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 100)
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGTERM, _stop) if _main_thread() else None
+    try:
+        server.run(sockets=[listener])
+    except (_StoppedError, KeyboardInterrupt):
+        pass  # uvicorn shut down gracefully, then re-raised the signal it caught
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        listener.close()
+    recorder.close()
+    report = proxy_report(recorder, time.monotonic() - started)
+    if args.report:
+        Path(args.report).write_text(report.dumps(), encoding="utf-8")
+    p = report.proxy
+    print(
+        f"{_PREFIX}: {p['forwarded']} exchanges forwarded, {p['endpoint']} on the endpoint, "
+        f"{p['caller_violations']} caller and {p['server_violations']} server violations, "
+        f"{len(report.failures)} distinct failures, {p['upstream_errors']} upstream errors",
+        flush=True,
+    )
+    status = FAILED if report.failures else OK
+    return regression.finish(args, checks, report, status)
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def _stop_after(recorder: Recorder, server: uvicorn.Server, count: int) -> None:
+    """Stop the server once `count` exchanges are recorded (checked by a watcher thread)."""
+
+    def watch() -> None:
+        while not server.should_exit:
+            if recorder.forwarded >= count:
+                server.should_exit = True
+                return
+            time.sleep(0.02)
+
+    threading.Thread(target=watch, name="immoteur-proxy-limit", daemon=True).start()
