@@ -2,16 +2,16 @@
 
     python bench/run_all.py [NAME ...] [--quick] [--baseline-src DIR] [--output PATH]
 
-NAME: server_throughput, client_overhead, client_limits, mutant_kill, observations_overhead,
-store_memory (default: all, in that order). Each script measures side by side with its own baseline
-in one run and prints Markdown (tables, medians and ratios); this runs them one after the other, so
-that they never share the machine with each other, and writes their output as it is, each under its
-own heading, after a header with the date, the machine's cores, its load average before and after
-each script, Python's version and the commit measured. No figure in the file is typed by hand: a
-comparison with an older version of the kit appears only when a script measured it, from the
-checkout given by `--baseline-src` (passed to store_memory.py). `--quick` runs each script in its
-smallest configuration, to check the mechanism, and says so in the file. Exits non-zero if any
-script failed (its output and exit status are still written).
+NAME: server_throughput, client_overhead, client_limits, proxy_latency, mutant_kill,
+observations_overhead, store_memory (default: all, in that order). Each script measures side by side
+with its own baseline in one run and prints Markdown (tables, medians and ratios); this runs them
+one after the other, so that they never share the machine with each other, and writes their output
+as it is, each under its own heading, after a header with the date, the machine's cores, its load
+average before and after each script, Python's version and the commit measured. No figure in the
+file is typed by hand: a comparison with an older version of the kit appears only when a script
+measured it, from the checkout given by `--baseline-src` (passed to store_memory.py). `--quick` runs
+each script in its smallest configuration, to check the mechanism, and says so in the file. Exits
+non-zero if any script failed (its output and exit status are still written).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ SCRIPTS = (
     "server_throughput",
     "client_overhead",
     "client_limits",
+    "proxy_latency",
     "mutant_kill",
     "observations_overhead",
     "store_memory",
@@ -41,6 +42,7 @@ QUICK_ARGS: dict[str, tuple[str, ...]] = {
     "server_throughput": ("--duration", "1", "--warmup", "0", "--rounds", "1"),
     "client_overhead": ("--batches", "4", "--batch-size", "2", "--warmup", "4"),
     "client_limits": ("--tries", "1", "--skip-unbounded"),
+    "proxy_latency": ("--seconds", "1", "--rounds", "1"),
     "mutant_kill": ("--only", "created_as_200", "non_json_crashes", "--skip-transport"),
     "observations_overhead": ("--runs", "1"),
     "store_memory": ("--small", "500", "--large", "5", "--padding", "16"),

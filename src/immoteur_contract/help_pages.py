@@ -35,6 +35,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "immoteur-contract mutants --jobs 2 --report mutants.json",
         "immoteur-contract mutants --only created_as_200 errors_keyed_body --seed 3",
     ),
+    "proxy": (
+        f"immoteur-contract proxy --upstream {_LOCAL} --listen 127.0.0.1:4010",
+        f"immoteur-contract proxy --upstream {_LOCAL} --report proxy.json --max-exchanges 100",
+        "immoteur-contract proxy --upstream https://api.example.internal/public/v1"
+        " --cacert ca.pem --baseline baseline.yaml --summary summary.md",
+    ),
     "report": (
         f"immoteur-contract report data --property {_UUID} --facet price --dry-run",
         f"IMMOTEUR_TOKEN=dev-token immoteur-contract report other --property {_UUID}"

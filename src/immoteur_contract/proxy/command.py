@@ -18,8 +18,9 @@ from types import FrameType
 import uvicorn
 
 from ..arguments import OutputPathError, prepare_outputs
-from ..exits import FAILED, OK, USAGE, epilog
+from ..exits import USAGE
 from ..runner import regression
+from ..runner.outputs import write_atomic
 from ..server.listener import bind_listener
 from .bounded import DEFAULT_BODY_LIMIT, CaptureBudget
 from .forwarding import ProxyApp, Upstream, UpstreamError
@@ -41,8 +42,6 @@ def _positive(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = epilog("proxy")
     parser.add_argument(
         "--upstream",
         required=True,
@@ -162,8 +161,10 @@ def run(args: argparse.Namespace) -> int:
         listener.close()
     recorder.close()
     report = proxy_report(recorder, time.monotonic() - started)
+    regression.new_failures_first(checks, report)
+    judgement, lines = regression.judge_run(args, checks, report)  # the baseline sets the verdict
     if args.report:
-        Path(args.report).write_text(report.dumps(), encoding="utf-8")
+        write_atomic(Path(args.report), report.dumps() + "\n")
     p = report.proxy
     print(
         f"{_PREFIX}: {p['forwarded']} exchanges forwarded, {p['endpoint']} on the endpoint, "
@@ -171,8 +172,7 @@ def run(args: argparse.Namespace) -> int:
         f"{len(report.failures)} distinct failures, {p['upstream_errors']} upstream errors",
         flush=True,
     )
-    status = FAILED if report.failures else OK
-    return regression.finish(args, checks, report, status)
+    return regression.finish(args, checks, report, judgement, lines)
 
 
 def _main_thread() -> bool:
