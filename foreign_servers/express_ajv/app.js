@@ -114,12 +114,17 @@ function createApp(token, fixes = FIXES) {
 }
 
 // Serve on 127.0.0.1, an ephemeral port, accepting the token in IMMOTEUR_TOKEN; print
-// "listening PORT" once ready.
+// "listening PORT" once ready. With EXIT_WHEN_STDIN_CLOSES=1, exit when standard input closes
+// (the process that started the server is gone, even if it was killed).
 function serve(fixes) {
   const token = process.env.IMMOTEUR_TOKEN;
   if (!token) {
     console.error('IMMOTEUR_TOKEN is not set');
     process.exit(2);
+  }
+  if (process.env.EXIT_WHEN_STDIN_CLOSES === '1') {
+    process.stdin.on('end', () => process.exit(0));
+    process.stdin.resume();
   }
   const server = createApp(token, fixes).listen(0, '127.0.0.1', () => {
     console.log(`listening ${server.address().port}`);

@@ -11,6 +11,7 @@ import os
 import re
 import socket
 import sys
+import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
@@ -219,12 +220,20 @@ class RuleViolation(Exception):
         self.errors = errors
 
 
+def _exit_when_stdin_closes() -> None:
+    sys.stdin.buffer.read()
+    os._exit(0)
+
+
 def serve(fixes: frozenset[str]) -> None:
     """Serve on 127.0.0.1, an ephemeral port, accepting the token in IMMOTEUR_TOKEN; print
-    "listening PORT" once the socket listens."""
+    "listening PORT" once the socket listens. With EXIT_WHEN_STDIN_CLOSES=1, exit when standard
+    input closes (the process that started the server is gone, even if it was killed)."""
     token = os.environ.get("IMMOTEUR_TOKEN")
     if not token:
         sys.exit("IMMOTEUR_TOKEN is not set")
+    if os.environ.get("EXIT_WHEN_STDIN_CLOSES") == "1":
+        threading.Thread(target=_exit_when_stdin_closes, daemon=True).start()
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(128)
