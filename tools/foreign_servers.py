@@ -12,10 +12,11 @@ when its standard input, a pipe from this process, closes (this process killed).
 
     python tools/foreign_servers.py --seeds 5 [--install] [--report PATH] [--only STACK ...]
 
-The report (--report) is JSON: `seconds` (wall time, installs included), `skipped` (stack ->
-reason) and `runs` (one row per server and seed: ok, exit_code, failed_rules, recorded, missed,
-not_probed, ...). Exit status: 0 when every run gave what it should, 1 otherwise (or when no
-stack could run), 2 for a usage error or a stack that could not be installed or started.
+The report (--report) is JSON: `seconds` (wall time, installs included), `stacks` (stack ->
+toolchain: npm for Node, uv for Python), `skipped` (stack -> reason) and `runs` (one row per
+server and seed: ok, exit_code, failed_rules, recorded, missed, not_probed, ...). Exit status:
+0 when every run gave what it should, 1 otherwise (or when no stack could run), 2 for a usage
+error or a stack that could not be installed or started.
 """
 
 from __future__ import annotations
@@ -375,9 +376,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ready.append(stack)
     names = [name for name, server in FOREIGN_SERVERS.items() if server.stack in ready]
     seeds = range(args.seed, args.seed + args.seeds)
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="immoteur-foreign-") as logs:
         try:
-            rows = run(names, seeds, jobs=args.jobs, logs=Path(logs))
+            rows = run(names, seeds, jobs=args.jobs, logs=Path(logs)) if names else []
         except RuntimeError as error:
             return _error(str(error))
     seconds = time.perf_counter() - started
@@ -385,7 +387,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_line(row))
     print(f"{sum(row['ok'] for row in rows)}/{len(rows)} runs as recorded; {seconds:.1f} s")
     if args.report is not None:
-        report = {"seconds": round(seconds, 3), "skipped": skipped, "runs": rows}
+        report = {
+            "seconds": round(seconds, 3),
+            "stacks": {stack.name: stack.toolchain for stack in stacks},
+            "skipped": skipped,
+            "runs": rows,
+        }
         args.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0 if rows and all(row["ok"] for row in rows) else 1
 
