@@ -12,7 +12,7 @@ BASE_URL ?=
 SEED ?=
 contract_args := $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(SEED),--seed $(SEED))
 
-.PHONY: install client check-client lint check test contract mock mutants foreign bench wheels clean
+.PHONY: install client check-client lint check test contract mock mutants foreign bench docs docs-serve wheels clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -48,7 +48,7 @@ check: install
 	$(RUN) lint-imports
 	$(RUN) openapi-spec-validator openapi.yaml
 
-## test: everything CI checks
+## test: everything CI checks (the docs site's strict build and every example of README.md and docs/ included)
 test: install check-client check
 	$(RUN) pytest
 
@@ -70,9 +70,17 @@ SEEDS ?= 1
 foreign: install
 	$(RUN) python tools/foreign_servers.py --install --seeds $(SEEDS)
 
-## bench: the benchmark scripts, side by side with their baselines
+## bench: the benchmark scripts, side by side with their baselines; writes bench/RESULTS.md
 bench: install
 	$(RUN) python bench/run_all.py
+
+## docs: the documentation site from docs/ into site/, strict: a warning (a broken link) fails it
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(RUN) mkdocs build --strict
+
+## docs-serve: the documentation site on http://127.0.0.1:8000, rebuilt on every change
+docs-serve: install
+	NO_MKDOCS_2_WARNING=1 $(RUN) mkdocs serve --strict
 
 ## wheels: the generated client's and the kit's wheels in dist/ (pip install --find-links dist ...)
 wheels: install
@@ -80,5 +88,5 @@ wheels: install
 	$(UV) build --wheel --out-dir dist .
 
 clean:
-	rm -rf .venv .tools .mypy_cache .ruff_cache dist
+	rm -rf .venv .tools .mypy_cache .ruff_cache dist site
 	rm -rf foreign_servers/*/node_modules foreign_servers/*/.venv

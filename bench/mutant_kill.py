@@ -7,7 +7,8 @@ Part 2, the reference server, whole suite, median of `--runs-full` runs (default
   in-process  `immoteur-contract run --app immoteur_contract.server:reference_app`
   loopback    `immoteur-contract run --base-url http://127.0.0.1:PORT/public/v1` against
               `immoteur-contract mock` on 127.0.0.1 (token in IMMOTEUR_MOCK_TOKEN / IMMOTEUR_TOKEN).
-Prints markdown tables (for the README) with medians and the loopback/in-process ratio.
+Prints markdown tables (run_all.py writes them to bench/RESULTS.md) with medians and the
+loopback/in-process ratio.
 
     uv run --frozen --no-sync python bench/mutant_kill.py [--runs 3] [--only NAME ...]
 """

@@ -149,7 +149,9 @@ async def measure(base_url: str, token: str, pid: int, args: argparse.Namespace)
         idle = rss_mib(pid)
         await post_many(client, SMALL, args.small)
         full = rss_mib(pid)
-        (await client.delete("/_mock/reports")).raise_for_status()
+        (
+            await client.delete("/_mock/reports", headers={"content-type": "application/json"})
+        ).raise_for_status()
         await asyncio.sleep(0.5)
         cleared = rss_mib(pid)
         per_10k = (full - idle) / args.small * 10_000

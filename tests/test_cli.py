@@ -84,7 +84,7 @@ RUN_MISTAKES = [
         ["--app", "immoteur_contract:nope"], "--app immoteur_contract:nope", id="app-attr"
     ),
     pytest.param(["--app", "immoteur_contract:__all__"], "is not callable", id="app-not-callable"),
-    pytest.param(["--frobnicate"], "unrecognized arguments: --frobnicate", id="unknown-flag"),
+    pytest.param(["--frobnicate"], "unrecognized option --frobnicate", id="unknown-flag"),
 ]
 
 
@@ -166,7 +166,7 @@ def test_run_target_mistake_is_one_line_exit_2_before_any_request(
         pytest.param(["--timeout", "-1"], "--timeout: must be a finite number > 0", id="timeout"),
         pytest.param(["--timeout", "nan"], "--timeout: must be a finite number > 0", id="nan"),
         pytest.param(["--max-retries", "-1"], "--max-retries: must be >= 0", id="retries"),
-        pytest.param(["--facet", "colour"], "--facet: invalid choice: 'colour'", id="facet"),
+        pytest.param(["--facet", "colour"], "--facet: invalid choice (choose from", id="facet"),
         pytest.param(["--base-url", "foo"], "--base-url: must be an http(s) URL", id="url"),
     ],
 )
@@ -220,7 +220,7 @@ def test_mutants_mistake_is_one_line_exit_2_before_any_run(
         pytest.param(["--port", "99999"], "--port: must be a port in 0-65535", id="port"),
         pytest.param(["--store", "{dir}"], "--store: ", id="store-is-a-directory"),
         pytest.param(["--store", "{dir}/a-file/s.db"], "a-file is a file", id="store-under-file"),
-        pytest.param(["--fail-rate", "2"], "fail_rate must be between 0 and 1", id="fail-rate"),
+        pytest.param(["--fail-rate", "2"], "--fail-rate: must be between 0 and 1", id="fail-rate"),
         pytest.param(["--host", "0.0.0.0"], "refusing to bind --host 0.0.0.0", id="public-host"),
     ],
 )

@@ -82,7 +82,7 @@ def test_command_without_its_extra_says_so_in_one_line(
     out, err = capsys.readouterr()
     assert out == ""
     assert err.count("\n") == 1
-    assert err.startswith(f"immoteur-contract {command} needs the [{extra}] extra (")
+    assert err.startswith(f"immoteur-contract {command}: error: this command needs the [{extra}]")
     assert err.rstrip().endswith(f"pip install 'immoteur-contract[{extra}]'")
 
 
@@ -145,7 +145,8 @@ def test_wheel_without_extras_says_mock_needs_the_server_extra(fresh_venv: Path)
     done = _run(str(fresh_venv / "immoteur-contract"), "mock")
     assert done.returncode == 2
     assert done.stderr == (
-        "immoteur-contract mock needs the [server] extra (uvicorn not installed):"
+        "immoteur-contract mock: error: this command needs the [server] extra"
+        " (uvicorn not installed):"
         " pip install 'immoteur-contract[server]'\n"
     )
 

@@ -19,7 +19,9 @@ from urllib.parse import urlsplit
 __all__ = [
     "OutputPathError",
     "base_url",
+    "fraction",
     "non_negative_int",
+    "non_negative_number",
     "output_file",
     "port",
     "positive_int",
@@ -32,8 +34,8 @@ __all__ = [
 def _integer(text: str) -> int:
     try:
         return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+    except ValueError:  # the text is not shown: it may be a token given to the wrong flag
+        raise argparse.ArgumentTypeError("must be an integer") from None
 
 
 def positive_int(text: str) -> int:
@@ -65,26 +67,46 @@ def seed(text: str) -> int:
     return non_negative_int(text)
 
 
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:  # the text is not shown: it may be a token given to the wrong flag
+        raise argparse.ArgumentTypeError("must be a number") from None
+
+
 def positive_number(text: str) -> float:
     """A finite number > 0 (`--rate`, `--timeout`): not 0, negative, nan or inf."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    value = _number(text)
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {value}")
+    return value
+
+
+def non_negative_number(text: str) -> float:
+    """A finite number >= 0 (`mock --latency`)."""
+    value = _number(text)
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {value}")
+    return value
+
+
+def fraction(text: str) -> float:
+    """A number between 0 and 1 (`mock --fail-rate`)."""
+    value = _number(text)
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
     return value
 
 
 def base_url(text: str) -> str:
     """An API base URL by the one rule of `urls.api_base_url` (http(s), a host, no query or
     fragment), with a port that is a number in 0-65535."""
-    from .urls import api_base_url  # here: the spec is read only when a URL is given
+    from .urls import api_base_url, redacted_url  # here: the spec is read only when needed
 
     try:
         urlsplit(text).port  # noqa: B018 (raises on a port that is not a number in 0-65535)
     except ValueError:
-        message = f"must be an http(s) URL with a port in 0-65535, got {text!r}"
+        message = f"must be an http(s) URL with a port in 0-65535, got {redacted_url(text)}"
         raise argparse.ArgumentTypeError(message) from None
     try:
         return api_base_url(text)

@@ -14,10 +14,12 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .extras import missing_from_extra
+from .help_pages import description, epilog
 from .spec import SpecMismatchError
+from .usage_errors import TOKEN_HINTS, safe_message
 
 __all__ = ["BROKEN_PIPE_STATUS", "main"]
 
@@ -27,13 +29,28 @@ killed by it."""
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line naming the flag: `PROG: error: --rate
-    must be a finite number > 0, got nan (see --help)`, exit 2. Subcommand parsers are of the
-    same class."""
+    """An argument parser whose errors are one line naming the flag and never a value the user
+    typed (usage_errors.py): `immoteur-contract run: error: --rate: must be a finite number > 0,
+    got nan (see --help)`, exit 2. Subcommand parsers are of the same class; every error is
+    prefixed by the command (`immoteur-contract report`, also for `report data`)."""
 
-    def error(self, message: str) -> NoReturn:
-        message = message.removeprefix("argument ")
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+    command: str | None = None
+    """The chosen command, set on the top parser, whose errors name it too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # no abbreviations: `--token SECRET` must never be taken for a longer flag that
+        # starts alike (`--token-file`), which would read, and could echo, the value
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str, extras: list[str] | None = None) -> NoReturn:
+        """Exit 2 with `message` as one line; `extras`: the words not recognised, if any."""
+        words = self.prog.split()
+        if len(words) < 2 and self.command:
+            words.append(self.command)
+        hint = TOKEN_HINTS.get(words[1]) if len(words) > 1 else None
+        message = safe_message(message.removeprefix("argument "), extras, token_hint=hint)
+        self.exit(2, f"{' '.join(words[:2])}: error: {message} (see --help)\n")
 
 
 # name -> (module, one-line help)
@@ -57,20 +74,28 @@ def _missing_extra(command: str) -> str | None:
     if not missing:
         return None
     return (
-        f"immoteur-contract {command} needs the [{extra}] extra ({', '.join(missing)} not"
-        f" installed): pip install 'immoteur-contract[{extra}]'"
+        f"immoteur-contract {command}: error: this command needs the [{extra}] extra"
+        f" ({', '.join(missing)} not installed): pip install 'immoteur-contract[{extra}]'"
     )
 
 
-def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+def _parser(argv: Sequence[str]) -> _Parser:
     parser = _Parser(
         prog="immoteur-contract",
         description="Contract kit for Immoteur's POST /public/v1/issues.",
+        epilog="Each command's --help ends with examples and its exit codes.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chosen = next((a for a in argv if a in _COMMANDS), None)
+    parser.command = chosen
     for name, (module, help_text) in _COMMANDS.items():
-        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        sub_parser = sub.add_parser(
+            name,
+            help=help_text,
+            description=description(name, help_text),
+            epilog=epilog(name),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         if name == chosen:  # only the chosen command's module is imported
             importlib.import_module(module).add_arguments(sub_parser)
     return parser
@@ -85,12 +110,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(message, file=sys.stderr)
         return 2
     try:
-        args = _parser(args_list).parse_args(args_list)
+        parser = _parser(args_list)
+        args, extras = parser.parse_known_args(args_list)
+        if extras:  # named, never echoed: a stray word may be a token
+            parser.error("unrecognized arguments:", extras)
         module = importlib.import_module(_COMMANDS[args.command][0])
         status: int = module.run(args)
         sys.stdout.flush()
     except SpecMismatchError as error:  # openapi.yaml states what the code does not follow yet
-        print(f"immoteur-contract: {error}", file=sys.stderr)
+        print(f"immoteur-contract {chosen}: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # Python's documented recipe: point stdout at devnull so the flush at exit is silent

@@ -42,8 +42,12 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
     ),
     "report": (
         (OK, "the report was created (with --dry-run: it is valid and was not sent)"),
-        (FAILED, "the API refused the report (a 4xx answer: 401, 403, 422, ...)"),
-        (USAGE, f"{_USAGE_LINE} (a report that breaks a rule locally); server unreachable"),
+        (FAILED, "the API refused the report (a 4xx answer: 401, 403, 422, 429, ...)"),
+        (
+            USAGE,
+            f"{_USAGE_LINE} (a report breaking a rule, an unusable token, a stale client);"
+            " no server or no endpoint at the URL, no answer in time, too large, or a 5xx",
+        ),
         (INTERRUPTED, "interrupted"),
     ),
     "mock": (

@@ -13,7 +13,13 @@ from urllib.parse import urlsplit
 
 from .rules import CONTRACT
 
-__all__ = ["BASE_URL_HELP", "PRODUCTION_BASE_URL", "ROOT_MOUNTED_EXAMPLE", "api_base_url"]
+__all__ = [
+    "BASE_URL_HELP",
+    "PRODUCTION_BASE_URL",
+    "ROOT_MOUNTED_EXAMPLE",
+    "api_base_url",
+    "redacted_url",
+]
 
 PRODUCTION_BASE_URL: str = CONTRACT.document["servers"][0]["url"]
 """The production API base, the spec's server URL."""
@@ -31,7 +37,24 @@ def api_base_url(url: str) -> str:
     slashes removed and nothing else changed. ValueError (naming the URL) otherwise."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"the base URL must be an http(s) URL with a host, got {url!r}")
+        raise ValueError(
+            f"the base URL must be an http(s) URL with a host, got {redacted_url(url)}"
+        )
     if parts.query or parts.fragment:
-        raise ValueError(f"the base URL must not have a query or fragment, got {url!r}")
+        raise ValueError(f"the base URL must not have a query or fragment, got {redacted_url(url)}")
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def redacted_url(url: str) -> str:
+    """`url` as a message may show it: credentials (`user:password@`) replaced by `***@`, and
+    nothing at all when the text is not URL-shaped (a token given to --base-url by mistake)."""
+    if "://" not in url:
+        return "a text that is not a URL (not shown)"
+    scheme, _, rest = url.partition("://")
+    rest, query, _ = rest.partition("?")
+    rest, fragment, _ = rest.partition("#")
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rpartition("@")[2]
+    hidden = "?..." if query else "#..." if fragment else ""
+    return f"{scheme}://{authority}{slash}{path}{hidden}"

@@ -16,6 +16,7 @@ from immoteur_contract.client import (
     AuthenticationError,
     BadRequestError,
     DataReport,
+    EndpointNotFoundError,
     ImmoteurError,
     MalformedResponseError,
     PermissionDeniedError,
@@ -28,7 +29,7 @@ from immoteur_contract.client import (
 from immoteur_contract.rules import CONTRACT
 from immoteur_contract.server.documented import documented_answers
 
-from .support import PROPERTY, REPORT_ID, Filer, Script
+from .support import LOOPBACK_BASE_URL, PROPERTY, REPORT_ID, Filer, Script
 
 REPORT = DataReport([PROPERTY], ["price"])
 FIELD_ERRORS = {
@@ -128,20 +129,31 @@ def test_documented_answer_maps_to_one_error_class_and_is_not_retried(
                 429, headers={"Retry-After": "120"}, json={"message": "Too Many Attempts."}
             ),
             RateLimitedError,
-            "429 Too Many Requests: Too Many Attempts. (retry after 120 s)",
+            "429 Too Many Requests: Too Many Attempts. (the server asks to retry after 120 s, more"
+            " than the 60 s this client waits: not retried)",
             id="429-beyond-cap",
         ),
         pytest.param(
             httpx.Response(500, text="boom"), ServerError, "500 Server Error: boom", id="500-text"
         ),
-        pytest.param(httpx.Response(404), UnexpectedStatusError, "404 Unexpected", id="404"),
         pytest.param(
-            httpx.Response(405, headers={"Allow": "POST"}), UnexpectedStatusError, "405", id="405"
+            httpx.Response(404),
+            EndpointNotFoundError,
+            f"404 Not Found: no endpoint at POST {LOOPBACK_BASE_URL}/issues; is {LOOPBACK_BASE_URL}"
+            " the API base URL?",
+            id="404",
+        ),
+        pytest.param(
+            httpx.Response(405, headers={"Allow": "POST"}),
+            EndpointNotFoundError,
+            f"405 Method Not Allowed: no endpoint at POST {LOOPBACK_BASE_URL}/issues",
+            id="405",
         ),
         pytest.param(
             httpx.Response(302, headers={"Location": "http://127.0.0.1:9/"}),
-            UnexpectedStatusError,
-            "302 Unexpected",
+            EndpointNotFoundError,
+            f"302 Found: no endpoint at POST {LOOPBACK_BASE_URL}/issues (redirected to"
+            " http://127.0.0.1:9/)",
             id="redirect-not-followed",
         ),
         pytest.param(

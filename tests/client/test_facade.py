@@ -10,6 +10,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -24,9 +25,12 @@ from immoteur_contract.client import (
     TOKEN_ENV_VAR,
     APIConnectionError,
     AsyncIssueReports,
+    CACertError,
     ClusteringReport,
     CreatedReport,
     DataReport,
+    InvalidBaseURLError,
+    InvalidTokenError,
     IssueReports,
     MissingTokenError,
     OtherReport,
@@ -34,6 +38,7 @@ from immoteur_contract.client import (
     ReportRuleError,
     ServerError,
 )
+from immoteur_contract.client import _facade as facade_module
 from immoteur_contract.rules import CONTRACT
 from immoteur_contract.server import reference_app
 from immoteur_contract.server.documented import documented_answers
@@ -301,3 +306,55 @@ async def test_async_facade_context_manager_closes_the_connections() -> None:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.mark.parametrize("facade", [IssueReports, AsyncIssueReports])
+@pytest.mark.parametrize("source", ["argument", "environment"])
+def test_facade_refuses_a_token_that_cannot_go_in_a_header_without_showing_it(
+    facade: Any, source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "tok-ünicode-SECRET"
+    monkeypatch.setenv(TOKEN_ENV_VAR, token)
+    with pytest.raises(InvalidTokenError) as raised:
+        facade(token if source == "argument" else None, base_url="http://127.0.0.1:9")
+    where = TOKEN_ENV_VAR if source == "environment" else "the token given to the client"
+    assert str(raised.value).startswith(f"{where}: the token cannot be sent in an HTTP header")
+    assert "non-ASCII" in str(raised.value)
+    assert token not in str(raised.value)
+    assert token not in repr(raised.value)
+    assert raised.value.__cause__ is None
+    assert raised.value.__context__ is None or token not in str(raised.value.__context__)
+
+
+def test_facade_turns_a_refused_base_url_into_one_error_without_its_credentials(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The refusal's wording is urls.api_base_url's; the facade types it and masks credentials
+    even if that wording repeats the URL."""
+
+    def refuse(url: str) -> str:
+        raise ValueError(f"the base URL must not hold credentials, got {url!r}")
+
+    monkeypatch.setattr(facade_module, "api_base_url", refuse)
+    with pytest.raises(InvalidBaseURLError) as raised:
+        IssueReports(TOKEN, base_url="http://alice:pa55word@127.0.0.1:9/public/v1")
+    assert "pa55word" not in str(raised.value)
+    assert "alice" not in str(raised.value)
+    assert "http://***@127.0.0.1:9/public/v1" in str(raised.value)
+    assert raised.value.__cause__ is None
+    assert raised.value.__suppress_context__
+
+
+def test_facade_reports_an_unloadable_ca_file(tmp_path: Path) -> None:
+    not_a_cert = tmp_path / "ca.pem"
+    not_a_cert.write_text("not a certificate")
+    with pytest.raises(CACertError, match=r"cannot load the CA file .*ca\.pem"):
+        IssueReports(TOKEN, base_url="https://127.0.0.1:9", verify=not_a_cert)
+
+
+def test_facade_repr_shows_its_bounds_and_never_the_token() -> None:
+    with IssueReports(TOKEN, base_url="http://127.0.0.1:9", timeout=5) as client:
+        text = repr(client)
+    assert "deadline=5.0" in text
+    assert "max_response_bytes=1048576" in text
+    assert TOKEN not in text

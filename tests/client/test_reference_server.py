@@ -47,7 +47,10 @@ def test_create_over_http_with_a_wrong_token_raises_authentication_error(
     base_url, _ = http_server
     with (
         IssueReports("not-the-token", base_url=base_url) as client,
-        pytest.raises(AuthenticationError, match=r"^401 Unauthenticated: Unauthenticated\.$"),
+        pytest.raises(
+            AuthenticationError,
+            match=r"^401 Unauthenticated: Unauthenticated\. \(check the token given to the client:",
+        ),
     ):
         client.create(REPORT)
 
@@ -105,6 +108,6 @@ def test_create_over_http_times_out_and_does_not_retry_a_slow_server(filer: File
     with serving(app) as base_url, pytest.raises(APITimeoutError) as raised:
         filer.create(REPORT, base_url=base_url, timeout=0.1)
     assert raised.value.request_sent is True  # the body was sent: a retry could file it twice
-    assert "ReadTimeout" in str(raised.value)
+    assert "no complete answer within the total deadline of 0.1 s" in str(raised.value)
     assert "may have been filed" in str(raised.value)
     assert filer.sleeps == []

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from immoteur_contract.client import Secret
+from immoteur_contract.client import InvalidTokenError, Secret
 
 from .support import TOKEN
 
@@ -56,6 +56,9 @@ def test_secret_equality_compares_values() -> None:
         pytest.param(f"{TOKEN}\n", ValueError, id="trailing-newline"),
         pytest.param(f" {TOKEN}", ValueError, id="leading-space"),
         pytest.param(f"{TOKEN}\x00", ValueError, id="control-character"),
+        pytest.param(f"{TOKEN}é", InvalidTokenError, id="non-ascii"),
+        pytest.param(f"{TOKEN}\u200b", InvalidTokenError, id="zero-width-space"),
+        pytest.param(f"{TOKEN}\x7f", InvalidTokenError, id="delete"),
         pytest.param(b"tok-DISTINCTIVE-123", TypeError, id="bytes"),
     ],
 )

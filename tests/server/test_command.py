@@ -88,9 +88,16 @@ def test_mock_command_refuses_a_public_host_without_public(
 
 
 def test_mock_command_refuses_meaningless_fault_options(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["mock", "--port", "1", "--token", "x", "--fail-rate", "2"]) == 2
+    with pytest.raises(SystemExit) as stop:  # refused while the options are parsed
+        main(["mock", "--port", "1", "--token", "x", "--fail-rate", "2"])
+    assert stop.value.code == 2
     captured = capsys.readouterr()
-    assert "fail_rate" in captured.err
+    assert "--fail-rate: must be between 0 and 1" in captured.err
+    assert "fail_rate" not in captured.err
+    assert "Generated token" not in captured.out
+    assert main(["mock", "--port", "1", "--token", "x", "--latency-range", "2", "1"]) == 2
+    captured = capsys.readouterr()
+    assert "--latency-range must be (min, max)" in captured.err
     assert "Generated token" not in captured.out
 
 
@@ -175,15 +182,21 @@ def test_mock_command_reports_a_busy_port_in_one_line_before_printing_a_token(
     [
         pytest.param(["--workers", "2"], "--store", id="workers-without-store"),
         pytest.param(["--workers", "0"], "--workers", id="no-worker"),
-        pytest.param(["--header-timeout", "0"], "header_timeout", id="zero-timeout"),
-        pytest.param(["--max-url-bytes", "99999"], "max_url_bytes", id="url-above-header-limit"),
-        pytest.param(["--fail-rate", "2"], "invalid option: fail_rate", id="bad-fault-option"),
+        pytest.param(["--header-timeout", "0"], "--header-timeout: ", id="zero-timeout"),
+        pytest.param(
+            ["--max-url-bytes", "99999"], "--max-url-bytes cannot", id="url-above-header-limit"
+        ),
+        pytest.param(["--fail-rate", "2"], "--fail-rate: must be", id="bad-fault-option"),
     ],
 )
 def test_mock_command_refuses_meaningless_connection_options(
     options: list[str], complaint: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["mock", "--port", str(free_port()), "--token", "t", *options]) == 2
+    try:
+        code = main(["mock", "--port", str(free_port()), "--token", "t", *options])
+    except SystemExit as stop:  # refused while the options are parsed
+        code = int(stop.code or 0)
+    assert code == 2
     captured = capsys.readouterr()
     assert (captured.out, captured.err.count("\n")) == ("", 1)
     assert complaint in captured.err

@@ -58,7 +58,13 @@ async def test_inspection_lists_nothing_rejected(client: httpx.AsyncClient) -> N
     await client.post(CONTRACT.endpoint_path, json={"issueKind": "data"}, headers=AUTH)
     await client.post(CONTRACT.endpoint_path, json=valid_body())
     listing = (await client.get("/_mock/reports")).json()
-    assert listing == {"count": 0, "dropped": 0, "reports": [], "next": None}
+    assert listing == {
+        "count": 0,
+        "dropped": 0,
+        "reports": [],
+        "next": None,
+        "cursorDropped": False,
+    }
 
 
 async def test_inspection_fetches_one_report_by_id(client: httpx.AsyncClient) -> None:
@@ -245,3 +251,44 @@ async def test_inspection_listing_streams_large_reports_and_lets_posts_in_betwee
     await asyncio.gather(app(scope_for("GET", "/_mock/reports"), receive, send), post_meanwhile())
     assert events.count("chunk") >= 6
     assert events.index("POST 201") < events.index("last chunk")
+
+
+@pytest.mark.parametrize("store_kind", ["memory", "sqlite"])
+async def test_inspection_cursor_dropped_by_the_cap_continues_from_the_oldest_kept(
+    store_kind: str, tmp_path: Path
+) -> None:
+    """A reader pages while reports arrive past the cap: its cursor was dropped, so the next
+    page starts from the oldest kept report and says so, instead of answering 400."""
+    store: ReportStore = (
+        MemoryStore(cap=3) if store_kind == "memory" else SqliteStore(tmp_path / "r.db", cap=3)
+    )
+    app = create_app(ServerSettings(token=TOKEN), store=store)
+    try:
+        async with _client(app) as client:
+            made = [await _create(client) for _ in range(3)]
+            first_page = (await client.get("/_mock/reports", params={"limit": 1})).json()
+            assert first_page["next"] == made[0]["reportId"]
+            assert first_page["cursorDropped"] is False
+            later = [await _create(client) for _ in range(2)]  # drops made[0] and made[1]
+            page = (await client.get("/_mock/reports", params={"after": first_page["next"]})).json()
+        assert page["cursorDropped"] is True
+        assert [r["reportId"] for r in page["reports"]] == [
+            made[2]["reportId"],
+            *(r["reportId"] for r in later),
+        ]
+        assert page["dropped"] == 2
+    finally:
+        if isinstance(store, SqliteStore):
+            store.close()
+
+
+async def test_inspection_cursor_of_a_cleared_report_is_still_a_400() -> None:
+    """After DELETE nothing was dropped by the cap: the old cursor is unknown, not skipped."""
+    app = create_app(ServerSettings(token=TOKEN), store=MemoryStore(cap=2))
+    async with _client(app) as client:
+        made = [await _create(client) for _ in range(3)]
+        await client.delete("/_mock/reports")
+        await _create(client)
+        response = await client.get("/_mock/reports", params={"after": made[0]["reportId"]})
+    assert response.status_code == 400
+    assert "unknown or was cleared" in response.json()["message"]

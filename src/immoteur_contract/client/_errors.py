@@ -3,22 +3,30 @@
 The hierarchy::
 
     ImmoteurError                  anything this client raises on purpose
-    ├── MissingTokenError          no token given and IMMOTEUR_TOKEN unset (nothing sent)
+    ├── ConfigurationError         a setting that cannot work (nothing sent); also a ValueError
+    │   ├── MissingTokenError      no token given and IMMOTEUR_TOKEN unset
+    │   ├── InvalidTokenError      a token that cannot go in an HTTP header (non-ASCII, controls)
+    │   ├── InvalidBaseURLError    a base URL the kit refuses (e.g. with user:password@)
+    │   ├── CACertError            a CA file (verify=PATH, --cacert) that cannot be loaded
+    │   └── StaleClientError       the generated client is older than openapi.yaml
     ├── ReportRuleError            the report breaks a documented rule (nothing sent)
-    ├── APIConnectionError         no response: could not connect, or the connection broke
-    │   └── APITimeoutError        no response in time
+    ├── APIConnectionError         no usable response: no connection, or it broke
+    │   ├── APITimeoutError        no complete response within the timeout or total deadline
+    │   └── ResponseTooLargeError  the answer passed the size limit; the connection was closed
     └── APIStatusError             a response that is not 201, or a 201 that does not parse
         ├── BadRequestError        400
-        ├── AuthenticationError    401
-        ├── PermissionDeniedError  403
+        ├── AuthenticationError    401 (the message says where the token came from)
+        ├── PermissionDeniedError  403 (likewise)
+        ├── EndpointNotFoundError  404, 405 or a redirect: no endpoint at the URL tried
         ├── ValidationFailedError  422, with the server's field errors
         ├── RateLimitedError       429, with the advertised delay
         ├── ServerError            5xx
         ├── UnexpectedStatusError  any other status
         └── MalformedResponseError a 201 whose body is not the documented one
 
-Messages are built from the status and the server's words only, never from the request, so they
-cannot contain the token; the facade also redacts the token from any server text it quotes.
+Messages are built from the status, the URL tried and the server's words only, never from the
+request, so they cannot contain the token; the facade also redacts the token from any server text
+it quotes.
 """
 
 from __future__ import annotations
@@ -36,13 +44,20 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CACertError",
+    "ConfigurationError",
+    "EndpointNotFoundError",
     "ImmoteurError",
+    "InvalidBaseURLError",
+    "InvalidTokenError",
     "MalformedResponseError",
     "MissingTokenError",
     "PermissionDeniedError",
     "RateLimitedError",
     "ReportRuleError",
+    "ResponseTooLargeError",
     "ServerError",
+    "StaleClientError",
     "UnexpectedStatusError",
     "ValidationFailedError",
 ]
@@ -57,8 +72,31 @@ class ImmoteurError(Exception):
     """The decoded response body (JSON value, or text when not JSON), or None."""
 
 
-class MissingTokenError(ImmoteurError):
+class ConfigurationError(ImmoteurError, ValueError):
+    """A setting of the client that cannot work; raised before any request is made."""
+
+
+class MissingTokenError(ConfigurationError):
     """No token was given and the IMMOTEUR_TOKEN environment variable is unset or empty."""
+
+
+class InvalidTokenError(ConfigurationError):
+    """The token cannot be sent in an HTTP header (empty, non-ASCII, whitespace or control
+    characters); the message says which, never what the token is."""
+
+
+class InvalidBaseURLError(ConfigurationError):
+    """The base URL is refused (not http(s), no host, a query, credentials in it); the message
+    never repeats credentials."""
+
+
+class CACertError(ConfigurationError):
+    """The CA bundle given as `verify=PATH` (`report --cacert`) cannot be loaded."""
+
+
+class StaleClientError(ConfigurationError):
+    """The generated client (immoteur_client) lacks enum values that openapi.yaml has, or has
+    values it lacks: it was generated from another version of the spec (run `make client`)."""
 
 
 class ReportRuleError(ImmoteurError, ValueError):
@@ -87,7 +125,7 @@ class ReportRuleError(ImmoteurError, ValueError):
 
 
 class APIConnectionError(ImmoteurError):
-    """No response arrived: the connection failed or broke (the cause is the httpx error)."""
+    """No usable response: the connection failed or broke (the cause is the httpx error)."""
 
     def __init__(self, message: str, *, request_sent: bool) -> None:
         super().__init__(message)
@@ -96,7 +134,18 @@ class APIConnectionError(ImmoteurError):
 
 
 class APITimeoutError(APIConnectionError):
-    """No response within the timeout; when `request_sent`, the report may have been filed."""
+    """No complete response within a step's timeout or the call's total deadline; when
+    `request_sent`, the report may have been filed."""
+
+
+class ResponseTooLargeError(APIConnectionError):
+    """The answer's body passed `max_response_bytes`: reading stopped there and the connection
+    was closed. `status` is the answer's status (a 201 means the report was probably filed)."""
+
+    def __init__(self, message: str, *, status: int | None, limit: int) -> None:
+        super().__init__(message, request_sent=True)
+        self.status = status
+        self.limit = limit
 
 
 class APIStatusError(ImmoteurError):
@@ -109,6 +158,16 @@ class APIStatusError(ImmoteurError):
         self.response = response
         self.status: int = response.status_code
         self.body = body
+        self.url: str = str(response.request.url) if _has_request(response) else ""
+        """The URL the request went to."""
+
+
+def _has_request(response: httpx.Response) -> bool:
+    try:
+        response.request  # noqa: B018 (raises when the response was built without a request)
+    except RuntimeError:
+        return False
+    return True
 
 
 class BadRequestError(APIStatusError):
@@ -127,6 +186,13 @@ class PermissionDeniedError(APIStatusError):
     """403: the token is valid but may not file issue reports."""
 
     reason = "Forbidden"
+
+
+class EndpointNotFoundError(APIStatusError):
+    """404, 405 or a redirect: there is no endpoint at the URL tried (a wrong base URL); the
+    message names the URL and, when it can tell, what to change."""
+
+    reason = "Not Found"
 
 
 class ValidationFailedError(APIStatusError):
@@ -165,7 +231,7 @@ class ServerError(APIStatusError):
 
 
 class UnexpectedStatusError(APIStatusError):
-    """A status the contract does not document (e.g. 404, 405, a redirect)."""
+    """A status the contract does not document and that says nothing of the URL (e.g. 409)."""
 
 
 class MalformedResponseError(APIStatusError):
@@ -185,6 +251,8 @@ def status_error_class(status: int) -> type[APIStatusError]:
     }
     if status in by_status:
         return by_status[status]
+    if status in (404, 405) or 300 <= status <= 399:
+        return EndpointNotFoundError
     if 500 <= status <= 599:
         return ServerError
     return UnexpectedStatusError

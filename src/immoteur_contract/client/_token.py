@@ -10,17 +10,33 @@ from __future__ import annotations
 import hmac
 from typing import NoReturn
 
-__all__ = ["REDACTED", "Secret"]
+from ._errors import InvalidTokenError
+
+__all__ = ["REDACTED", "Secret", "header_problem"]
 
 REDACTED = "***"
 """What a secret looks like wherever it is shown."""
 
 
+def header_problem(value: str) -> str | None:
+    """Why `value` cannot be sent as a bearer token in a header, without quoting it; None if it
+    can."""
+    if not value:
+        return "it is empty"
+    if any(char.isspace() or (char.isascii() and not char.isprintable()) for char in value):
+        return "it contains whitespace or control characters"
+    if not value.isascii():
+        return "it contains a non-ASCII character"
+    return None
+
+
 class Secret:
     """A string that must never be shown: repr and str are `***`; `reveal()` returns the value.
 
-    The token is checked on the way in (non-empty, no whitespace or control characters) so that a
-    pasted token with a trailing newline fails here, with a message that does not repeat it.
+    The token is checked on the way in: it must be able to go in an HTTP header as it is, so
+    printable ASCII without spaces (RFC 9110 field values; a bearer token is narrower still). A
+    pasted token with a trailing newline, or one with a non-ASCII character, raises
+    `InvalidTokenError` here, before any request, with a message that does not repeat it.
     """
 
     __slots__ = ("_value",)
@@ -28,10 +44,9 @@ class Secret:
     def __init__(self, value: str) -> None:
         if not isinstance(value, str):
             raise TypeError(f"a token is a str, not {type(value).__name__}")
-        if not value:
-            raise ValueError("the token is empty")
-        if any(char.isspace() or not char.isprintable() for char in value):
-            raise ValueError("the token contains whitespace or control characters")
+        problem = header_problem(value)
+        if problem:
+            raise InvalidTokenError(f"the token cannot be sent in an HTTP header: {problem}")
         self._value = value
 
     def reveal(self) -> str:

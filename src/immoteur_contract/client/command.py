@@ -6,9 +6,13 @@
 
 The token is read from the IMMOTEUR_TOKEN environment variable only, never from an argument (an
 argument would show in `ps` and shell history). `--dry-run` checks the report locally and prints
-the JSON that would be sent, with no token and no request. Exit status: 0 filed (the reportId is
-printed), 1 refused or failed (a 422 prints one line per field), 2 bad usage, missing token or a
-report that breaks a documented rule locally.
+the JSON that would be sent, with no token and no request. Every failure is one line (a 422 adds
+one line per field) prefixed `immoteur-contract report: error:`, with the exit codes of
+`exits.EXIT_CODES["report"]`: 0 filed (the reportId is printed), 1 the API refused the report (a
+4xx answer other than 404/405), 2 a usage or configuration error (a report breaking a rule, a
+token that cannot be sent, a CA file that cannot be loaded, a generated client older than the
+spec) or a server that could not be used (unreachable, no answer within `--timeout`, an answer
+over `--max-response-bytes`, no endpoint at the URL, a 5xx), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -21,12 +25,29 @@ from typing import Any
 
 from immoteur_client.models import IssueReportRequest
 
-from ..arguments import base_url, non_negative_int, positive_number
+from ..arguments import base_url, non_negative_int, positive_int, positive_number
+from ..exits import FAILED, INTERRUPTED, OK, USAGE
+from ..help_pages import epilog
 from ..rules import CONTRACT
 from ..urls import BASE_URL_HELP
-from ._errors import ImmoteurError, ReportRuleError, ValidationFailedError
-from ._facade import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, TOKEN_ENV_VAR, IssueReports
+from ._errors import (
+    APIStatusError,
+    EndpointNotFoundError,
+    ImmoteurError,
+    ReportRuleError,
+    ValidationFailedError,
+)
+from ._facade import (
+    DEFAULT_BASE_URL,
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    TOKEN_ENV_VAR,
+    IssueReports,
+)
 from ._reports import ClusteringReport, DataReport, OtherReport, Report
+from ._staleness import stale_client_problem
 
 __all__ = ["add_arguments", "run"]
 
@@ -69,18 +90,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=positive_number,
         default=None,
         metavar="SECONDS",
-        help="per-request timeout (> 0)",
+        help="the most the command may take, connect, send, wait, read and retries included"
+        f" (> 0; default: {DEFAULT_DEADLINE:g})",
     )
     common.add_argument(
         "--max-retries",
         type=non_negative_int,
         default=DEFAULT_MAX_RETRIES,
         metavar="N",
-        help=f"retries on 429/503/connect failures (default: {DEFAULT_MAX_RETRIES})",
+        help=f"retries on 429/503/connect failures (default: {DEFAULT_MAX_RETRIES}); a"
+        f" Retry-After over {DEFAULT_MAX_RETRY_AFTER:g} s is not waited",
+    )
+    common.add_argument(
+        "--max-response-bytes",
+        type=positive_int,
+        default=DEFAULT_MAX_RESPONSE_BYTES,
+        metavar="BYTES",
+        help="the most bytes of an answer's body read; past it the connection is closed"
+        f" (default: {DEFAULT_MAX_RESPONSE_BYTES})",
+    )
+    common.add_argument(
+        "--cacert",
+        metavar="PATH",
+        help="a CA bundle (PEM) to verify the server with, for an internal certificate"
+        " authority (SSL_CERT_FILE works too; HTTPS_PROXY and NO_PROXY are honoured)",
     )
 
     kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
-    data = kinds.add_parser("data", parents=[common], help="some facts of a listing are wrong")
+    data = kinds.add_parser(
+        "data",
+        parents=[common],
+        epilog=epilog("report data"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="some facts of a listing are wrong",
+    )
     data.add_argument(
         "--facet",
         dest="facets",
@@ -93,7 +136,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--comment", help="optional details")
 
     clustering = kinds.add_parser(
-        "clustering", parents=[common], help="targets are grouped wrongly (two targets or more)"
+        "clustering",
+        parents=[common],
+        epilog=epilog("report clustering"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="targets are grouped wrongly (two targets or more)",
     )
     clustering.add_argument(
         "--action",
@@ -104,7 +151,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     clustering.add_argument("--comment", help="optional details")
 
-    other = kinds.add_parser("other", parents=[common], help="anything else, explained")
+    other = kinds.add_parser(
+        "other",
+        parents=[common],
+        epilog=epilog("report other"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="anything else, explained",
+    )
     other.add_argument("--comment", required=True, help="what is wrong (required, not blank)")
 
 
@@ -125,38 +178,64 @@ def _field_lines(errors: dict[str, list[str]]) -> list[str]:
     return [f"{key}: {' '.join(messages)}" for key, messages in errors.items()]
 
 
+def _exit_status(error: ImmoteurError) -> int:
+    """FAILED when the API refused the report (a 4xx answer other than "no endpoint here"),
+    USAGE for everything that kept the command from asking (configuration, network, 5xx)."""
+    if isinstance(error, APIStatusError) and not isinstance(error, EndpointNotFoundError):
+        return FAILED if 400 <= error.status <= 499 else USAGE
+    return USAGE
+
+
 def run(args: argparse.Namespace) -> int:
     """File the report the arguments describe; return the exit status."""
+    try:
+        return _file(args)
+    except KeyboardInterrupt:
+        _error("interrupted; if the request had been sent, the report may have been filed")
+        return INTERRUPTED
+
+
+def _file(args: argparse.Namespace) -> int:
+    stale = stale_client_problem()
+    if stale:
+        _error(stale)
+        return USAGE
     try:
         report = _report(args)
     except ReportRuleError as error:
         _error(f"the report breaks {', '.join(error.rule_ids)}; nothing was sent")
         _error(*_field_lines(error.errors))
-        return 2
+        return USAGE
     if args.dry_run:
         body: dict[str, Any] = IssueReportRequest.from_dict(report.to_body()).to_dict()
         print(json.dumps(body, indent=2, ensure_ascii=False))
-        return 0
+        return OK
     if not os.environ.get(TOKEN_ENV_VAR):
         _error(f"set {TOKEN_ENV_VAR} to your Immoteur personal access token (never an argument)")
-        return 2
-    options: dict[str, Any] = {"base_url": args.base_url, "max_retries": args.max_retries}
+        return USAGE
+    options: dict[str, Any] = {
+        "base_url": args.base_url,
+        "max_retries": args.max_retries,
+        "max_response_bytes": args.max_response_bytes,
+    }
     if args.timeout is not None:
         options["timeout"] = args.timeout
+    if args.cacert is not None:
+        options["verify"] = args.cacert
     try:
         client = IssueReports(**options)
-    except ValueError as error:  # a malformed token or option; the message never shows the token
-        _error(str(error))
-        return 2
+    except ImmoteurError as error:  # a malformed token, a CA file; never shows the token
+        _error(str(error).replace("cannot load the CA file", "--cacert: cannot load"))
+        return USAGE
     try:
         with client:
             created = client.create(report)
     except ValidationFailedError as error:
         _error(f"{error.status} {error.reason}: the server refused the report")
         _error(*_field_lines(error.errors))
-        return 1
+        return FAILED
     except ImmoteurError as error:
         _error(str(error))
-        return 1
+        return _exit_status(error)
     print(created.report_id)
-    return 0
+    return OK

@@ -14,12 +14,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..rules import RULES
+from ..rules import CONTRACT, RULES
 from ..server import ServerSettings, create_app, reference_app
 from ..server.asgi import ASGIApp
 from ..server.body import BodyError, decode_json
 from ..server.stamps import Clock, new_report_id
-from .bodies import example
+from .bodies import ABSENT, example
 from .exchange import CallNext, Divergence, Handler, Request, Response
 from .registry import FaultyServer, Witness, register
 
@@ -321,6 +321,37 @@ response_fault(
     '422 errors are all keyed "body", not by the field at fault',
     _BAD_ITEM,
 )(_errors(_all_under_body))
+
+
+def _conditional_rule_ids() -> frozenset[str]:
+    """The rules the request schema states as `if issueKind ... then ...` (its allOf entries,
+    each naming its rule in `$comment`)."""
+    request = CONTRACT.schema(CONTRACT.request_schema_name)
+    comments = (str(entry.get("$comment", "")) for entry in request.get("allOf", []))
+    return frozenset(match[1] for text in comments if (match := re.match(r"rule (\S+)", text)))
+
+
+_CONDITIONAL_RULES = _conditional_rule_ids()
+
+
+def _conditional_at_root(body: dict[str, Any]) -> dict[str, Any]:
+    """Messages of conditional rules (each message names its rule, `[rule-id]`) moved to the
+    key "" (the body's root), as a JSON Schema validator reports an if/then `required`."""
+    errors: dict[str, list[str]] = {}
+    for key, messages in body["errors"].items():
+        for message in messages:
+            named = re.findall(r"\[([a-z0-9-]+)\]", message)
+            at = "" if _CONDITIONAL_RULES.intersection(named) else key
+            errors.setdefault(at, []).append(message)
+    return {**body, "errors": errors}
+
+
+response_fault(
+    "conditional_errors_at_root",
+    '422 errors of the conditional rules (what issueKind requires or forbids) are keyed "" (the'
+    " body's root, as Ajv reports an if/then), not by the field at fault",
+    Witness(json=example("data", issueFacets=ABSENT), expect=(422,)),
+)(_errors(_conditional_at_root))
 response_fault(
     "item_errors_without_index",
     "422 errors of array items are keyed by the array (propertyIds), not propertyIds.0",

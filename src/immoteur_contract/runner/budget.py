@@ -44,8 +44,8 @@ generator makes (schemathesis)."""
 SEND_KINDS: tuple[str, ...] = get_args(Sends)
 
 OPEN_REQUESTS_PER_EXAMPLE = 20
-"""Requests schemathesis sends per --examples, for the estimate of a complete run (measured:
-98 requests at --examples 5 against the reference server). Only the estimate uses it."""
+"""Requests schemathesis sends per --examples, for the estimate of a complete run (about what
+it sends against the reference server). Only the estimate uses it."""
 
 REASON_BUDGET = "request budget"
 REASON_WRITES = "needs --allow-writes: valid reports would be filed for real"

@@ -166,11 +166,12 @@ def run(args: argparse.Namespace) -> int:
     import pytest  # imported here, as the plugin: a usage error does not wait for them
 
     from . import plugin
+    from .scrubbing import scrub_junit
 
     code = pytest.main(pytest_args(args))
     report = plugin.LAST_REPORT[0] if plugin.LAST_REPORT else None
     if args.junit and report is not None:
-        _scrub_file(Path(args.junit), report.token)
+        scrub_junit(Path(args.junit), report.scrubber)
     if report is None:
         return _error(f"the suite did not run (pytest exit status {int(code)})")
     if report.error is not None:
@@ -192,10 +193,3 @@ def _is_row(line: str, table: str) -> bool:
     """A rule row of the table (the lines before the total), left out by --quiet."""
     head, _, _ = table.partition("\ntotal")
     return line in head.splitlines()
-
-
-def _scrub_file(path: Path, token: str) -> None:
-    from .curl import scrub
-
-    if token and path.exists():
-        path.write_text(scrub(path.read_text(encoding="utf-8"), token), encoding="utf-8")

@@ -5,17 +5,18 @@ from __future__ import annotations
 import shlex
 from collections.abc import Mapping
 
-from .target import TOKEN_ENV
+from .scrubbing import PLACEHOLDER as _PLACEHOLDER
+from .scrubbing import Scrubber
 
 __all__ = ["curl_line", "scrub"]
 
 _KEPT_HEADERS = ("authorization", "content-type", "accept")
-_PLACEHOLDER = f"${TOKEN_ENV}"
 
 
 def scrub(text: str, token: str) -> str:
-    """`text` with every occurrence of the token replaced by `$IMMOTEUR_TOKEN`."""
-    return text.replace(token, _PLACEHOLDER) if token else text
+    """`text` with the token replaced by `$IMMOTEUR_TOKEN` wherever it stands, except inside a
+    rule id (scrubbing.py; a report's own outputs keep its case ids too, through its Scrubber)."""
+    return Scrubber(token).text(text)
 
 
 def _double_quoted(text: str) -> str:

@@ -36,6 +36,7 @@ from .preflight import preflight
 from .progress import Progress, Status
 from .report import Failure, Outcome, RunReport, failures_of, render_table
 from .safety import Policy, policy_for
+from .scrubbing import Scrubber, short_token_warning
 from .target import Target, UsageError, open_target
 from .transport import BudgetExhaustedError, StopRunError
 
@@ -138,6 +139,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         state.error = scrub(f"cannot talk to {state.options.base_url}: {error}", state.token)
     if state.error is not None:
         return  # nothing is collected (pytest_collection_modifyitems); sessionfinish says why
+    warning = short_token_warning(state.token)
+    if warning is not None:  # once per run, before the first test
+        print(warning, file=sys.__stderr__ or sys.stderr, flush=True)
     if state.options.progress:
         state.progress = Progress(lambda: _status(state), stream=sys.__stderr__ or sys.stderr)
         display = state.target.display if state.target else "?"
@@ -281,7 +285,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state.options.report is not None:
         state.options.report.write_text(report.dumps() + "\n", encoding="utf-8")
     if state.options.record is not None:
-        _write_record(state, state.options.record)
+        _write_record(state, state.options.record, report.scrubber)
     if state.target is not None:
         state.target.close()
     _forget_test_modules(session)
@@ -300,7 +304,9 @@ def _forget_test_modules(session: pytest.Session) -> None:
             sys.modules.pop(module.__name__, None)
 
 
-def _write_record(state: RunState, path: Any) -> None:
+def _write_record(state: RunState, path: Any, scrubber: Scrubber) -> None:
+    """One JSON line per request: its body scrubbed as a foreign value, the line as a whole
+    as the kit's own output (its test and rule ids are kept)."""
     lines = []
     for e in state.ledger.exchanges:
         line = {
@@ -311,11 +317,11 @@ def _write_record(state: RunState, path: Any) -> None:
             "method": e.method,
             "url": e.url,
             "status": e.status,
-            "body": decode_body(e.body),
+            "body": scrubber.foreign(decode_body(e.body)),
             "verdict": e.verdict,
             "showed_failure": e.failed,
         }
-        lines.append(scrub(json.dumps(line, ensure_ascii=True), state.token))
+        lines.append(json.dumps(scrubber.own(line), ensure_ascii=True))
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
 

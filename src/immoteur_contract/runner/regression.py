@@ -25,7 +25,6 @@ from typing import Any
 from ..arguments import OutputPathError, prepare_outputs
 from .baseline import Baseline, BaselineError, Judgement, judge, updated
 from .compare import Comparison, ReportFileError, compare, load_report, render
-from .curl import scrub
 from .identity import describe
 from .report import RunReport
 from .summary import render_summary, verdict_of
@@ -153,7 +152,7 @@ def summarise_error(args: argparse.Namespace, report: RunReport) -> None:
     (so that a scheduled run's page says why it is red)."""
     if args.summary and report.error is not None:
         text = f"## Immoteur contract: the run stopped\n\n{report.error}\n"
-        Path(args.summary).write_text(scrub(text, report.token), encoding="utf-8")
+        Path(args.summary).write_text(report.scrubber.own_text(text), encoding="utf-8")
 
 
 def finish(args: argparse.Namespace, regression: Regression, report: RunReport, status: int) -> int:
@@ -174,7 +173,9 @@ def finish(args: argparse.Namespace, regression: Regression, report: RunReport, 
             )
             before = {e.id for e in regression.baseline.entries}
             after = {e.id for e in baseline.entries}
-            Path(args.baseline).write_text(scrub(baseline.dumps(), report.token), encoding="utf-8")
+            Path(args.baseline).write_text(
+                report.scrubber.own_text(baseline.dumps()), encoding="utf-8"
+            )
             lines.append(
                 f"baseline {args.baseline} written: {len(after - before)} added, "
                 f"{len(before - after)} removed, {len(after)} entries"
@@ -198,5 +199,5 @@ def finish(args: argparse.Namespace, regression: Regression, report: RunReport, 
     if judgement is not None:
         lines.append(f"verdict: {verdict_of(report, judgement)}")
     if lines:
-        print(scrub("\n".join(lines), report.token), flush=True)
+        print(report.scrubber.own_text("\n".join(lines)), flush=True)
     return status

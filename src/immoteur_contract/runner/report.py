@@ -4,7 +4,9 @@ the JSON.
 The JSON keys are an interface (`immoteur-contract mutants` and `compare` read them): conforms,
 complete, verdict, target, seed, requests, seconds, first_failure_request, rules[{rule, requests,
 verdict}], coverage{max_requests, planned, wanted, sent, complete, parts, not_covered, partial},
-failures[{test, rule, body, curl, message, id, layer, case, expectation, status, generated}]
+causes[{summary, count, rules, expectation, status, example{id, test, message, curl}}] (failures
+of several rules sharing one anomaly: causes.py), failures[{test, rule, body, curl, message, id,
+layer, case, expectation, status, generated}]
 (the identity fields: identity.py), observations{name: {value, note}} (observations.py),
 cases{case family: outcome} (what ran: a comparison tells fixed from not run), error.
 `conforms` is true only for a complete run without failure: a run cut short by its budget (or
@@ -21,9 +23,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from ..rules import RULES
-from .curl import curl_line, scrub
+from .causes import Cause, cause_lines, causes_of
+from .curl import curl_line
 from .identity import Identity, case_of, identities_of
 from .ledger import Exchange, Ledger, decode_body
+from .scrubbing import Scrubber, identifiers_of_test
 
 __all__ = [
     "LAYERS",
@@ -233,7 +237,32 @@ class RunReport:
             partial=partial,
         )
 
+    def identifiers(self) -> set[str]:
+        """The names scrubbing never rewrites: rule and layer keys, test ids and their case
+        families, failure ids and expectations, observation names (scrubbing.py)."""
+        names = {*LAYERS, *self.observations}
+        contexts = {exchange.context for exchange in self.ledger.exchanges}
+        names |= {
+            part for c in contexts for part in (c.rule, c.layer, *identifiers_of_test(c.test))
+        }
+        for outcome in self.outcomes:
+            names |= {outcome.rule, outcome.part, *identifiers_of_test(outcome.test)}
+        for f in self.failures:
+            names |= {f.id, f.rule, f.layer, f.case, f.expectation, *identifiers_of_test(f.test)}
+        return {name for name in names if name}
+
+    def causes(self) -> list[Cause]:
+        """Failures of several rules that share one anomaly of the answers (causes.py)."""
+        exercised = [key for key in self.ledger.counts() if key in RULES.ids]
+        return causes_of(self.failures, exercised)
+
+    @property
+    def scrubber(self) -> Scrubber:
+        """The token's scrubber for this run's outputs, keeping its identifiers."""
+        return Scrubber(self.token, frozenset(self.identifiers()))
+
     def as_json(self) -> dict[str, Any]:
+        foreign = Scrubber(self.token).foreign  # what the target said, scrubbed at any length
         return {
             "conforms": self.conforms,
             "complete": self.complete,
@@ -245,14 +274,20 @@ class RunReport:
             "first_failure_request": self.ledger.first_failure_request(),
             "rules": self.rules(),
             "coverage": asdict(self.coverage()),
+            "causes": [cause.as_json() for cause in self.causes()],
             "failures": [asdict(failure) for failure in self.failures],
-            "observations": self.observations,
+            "observations": {
+                name: {**seen, "value": foreign(seen.get("value"))}
+                if isinstance(seen, dict)
+                else foreign(seen)
+                for name, seen in self.observations.items()
+            },
             "cases": {case_of(o.test): o.outcome for o in self.outcomes},
-            "error": self.error,
+            "error": foreign(self.error),
         }
 
     def dumps(self) -> str:
-        return scrub(json.dumps(self.as_json(), indent=2, ensure_ascii=True), self.token)
+        return json.dumps(self.scrubber.own(self.as_json()), indent=2, ensure_ascii=True)
 
 
 def shown_exchange(test: str, ledger: Ledger) -> Exchange | None:
@@ -290,14 +325,15 @@ def failure_of(
 ) -> Failure:
     """The failure of `test` shown by its `shown_exchange`, under `identity`."""
     shown = shown_exchange(test, ledger)
+    scrubber = Scrubber(token, frozenset({rule, *identifiers_of_test(test)}))
     failure = Failure(
         test=test,
         rule=rule,
-        body=None if shown is None else decode_body(shown.body),
+        body=None if shown is None else scrubber.foreign(decode_body(shown.body)),
         curl=""
         if shown is None
         else curl_line(shown.method, shown.url, shown.headers, shown.body, token),
-        message=scrub(message, token),
+        message=scrubber.text(message),
     )
     if identity is None:
         return failure
@@ -372,6 +408,7 @@ def render_table(report: RunReport, report_path: str | None = None) -> str:
     )
     if not report.complete:
         lines += _coverage_lines(report)
+    lines += cause_lines(report.causes(), lambda curl: _shown_curl(curl, report_path))
     for failure in report.failures[:_SHOWN_FAILURES]:
         lines += [
             "",
@@ -384,4 +421,4 @@ def render_table(report: RunReport, report_path: str | None = None) -> str:
     if hidden > 0:
         where = report_path or "the --report file"
         lines += ["", f"... and {hidden} more failures, all in {where}"]
-    return scrub("\n".join(lines), report.token)
+    return report.scrubber.own_text("\n".join(lines))

@@ -1,8 +1,9 @@
 """`run --summary PATH`: the run as Markdown, for `$GITHUB_STEP_SUMMARY` or a chat message.
 
-The verdict first, then new / known / fixed failures (with a baseline), the observations that
+The verdict first, then the causes that many failures share (causes.py), then new / known /
+fixed failures (with a baseline), the observations that
 changed (with --compare-to), and the per-rule table. No body and no curl line (a summary is for
-reading, the --report file has them), and the token is scrubbed like everywhere else.
+reading, the --report file has them), and the token is scrubbed like everywhere else (scrubbing.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Any
 
 from .baseline import Judgement
 from .compare import Comparison
-from .curl import scrub
 from .report import Failure, RunReport
 
 __all__ = ["render_summary", "verdict_of"]
@@ -43,6 +43,21 @@ def _failure_rows(failures: list[Failure]) -> list[str]:
     return rows
 
 
+def _cause_rows(report: RunReport) -> list[str]:
+    """Each shared cause (causes.py) as a headline, its rules and one example."""
+    rows: list[str] = []
+    for cause in report.causes():
+        example = cause.example
+        rows += [
+            "",
+            f"**{_cell(cause.summary)}**",
+            "",
+            f"- rules: {', '.join(cause.rules)}",
+            f"- example: `{example.id}` {_cell(example.case or example.test)}",
+        ]
+    return rows
+
+
 def render_summary(
     report: RunReport,
     judgement: Judgement | None = None,
@@ -56,6 +71,7 @@ def render_summary(
         f"Target `{report.target}`, seed {report.seed}, {data['requests']} requests, "
         f"{data['seconds']:.1f} s.",
     ]
+    lines += _cause_rows(report)
     if judgement is not None:
         lines += ["", f"### New failures ({len(judgement.new)})", ""]
         lines += _failure_rows(judgement.new) if judgement.new else ["None."]
@@ -93,4 +109,4 @@ def render_summary(
             lines.append("No observation changed.")
     lines += ["", "### Per rule", "", "| rule / layer | requests | verdict |", "|---|---:|---|"]
     lines += [f"| {r['rule']} | {r['requests']} | {r['verdict']} |" for r in report.rules()]
-    return scrub("\n".join(lines) + "\n", report.token)
+    return report.scrubber.own_text("\n".join(lines) + "\n")

@@ -5,16 +5,21 @@ command line is visible to other users of the machine and lands in shell history
 a random token is generated and printed once to stdout -- the only place it ever appears. Logs
 (one line per request: method, path, status, milliseconds) go to stderr and never contain the
 token or any header. A host that is not loopback is refused unless --public is given, because the
-inspection API under /_mock/ has no authentication.
+inspection API under /_mock/ needs no token unless --admin-token is given. Whatever the host, the
+inspection API answers only the names the server was started for and refuses cross-site
+requests (`guard.py`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import gc
 import importlib.util
 import logging
 import os
+import re
 import secrets
 import signal
 import socket
@@ -26,12 +31,23 @@ from types import FrameType
 
 import uvicorn
 
-from ..arguments import OutputPathError, non_negative_int, output_file, port, prepare_outputs
+from ..arguments import (
+    OutputPathError,
+    fraction,
+    non_negative_int,
+    non_negative_number,
+    output_file,
+    port,
+    positive_int,
+    prepare_outputs,
+    seed,
+)
 from ..rules import CONTRACT
 from .access_log import ACCESS_LOGGER, AccessLogMiddleware
 from .app import create_app
 from .asgi import ASGIApp
 from .auth import unusable_token_reason
+from .guard import MockGuard
 from .inspection import REPORTS_PATH
 from .limits import ConnectionLimits
 from .listener import add_connection_options, bind_listener, connection_limits
@@ -42,9 +58,10 @@ from .sqlite_store import SqliteStore
 from .store import DEFAULT_STORE_CAP, MemoryStore, ReportStore
 from .workers import run_workers
 
-__all__ = ["TOKEN_ENV", "add_arguments", "run", "uvicorn_config"]
+__all__ = ["ADMIN_TOKEN_ENV", "TOKEN_ENV", "add_arguments", "run", "uvicorn_config"]
 
 TOKEN_ENV = "IMMOTEUR_MOCK_TOKEN"
+ADMIN_TOKEN_ENV = "IMMOTEUR_MOCK_ADMIN_TOKEN"
 
 _logger = logging.getLogger("immoteur_contract.server")
 
@@ -59,6 +76,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="allow a --host that is not loopback (the /_mock/ inspection API has no auth)",
     )
     parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name the /_mock/ inspection API answers besides loopback names (repeatable;"
+        " --public adds the --host given, or this machine's names for a wildcard --host)",
+    )
+    parser.add_argument(
+        "--admin-token",
+        action="store_true",
+        help=f"require a Bearer admin token on all of /_mock/, read from {ADMIN_TOKEN_ENV}"
+        " (generated and printed once when unset); for a server bound with --public",
+    )
+    parser.add_argument(
         "--token",
         help=f"the accepted Bearer token; prefer the {TOKEN_ENV} environment variable, as a"
         " command line is visible to other processes (default: generated and printed once)",
@@ -70,24 +101,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="keep reports in this SQLite file, across restarts (default: in memory)",
     )
     parser.add_argument(
-        "--latency", type=float, default=0.0, metavar="SECONDS", help="fixed delay per request"
+        "--latency",
+        type=non_negative_number,
+        default=0.0,
+        metavar="SECONDS",
+        help="fixed delay per request",
     )
     parser.add_argument(
         "--latency-range",
-        type=float,
+        type=non_negative_number,
         nargs=2,
         metavar=("MIN", "MAX"),
         help="extra random delay per request, uniform in [MIN, MAX] seconds",
     )
     parser.add_argument(
         "--rate-limit",
-        type=int,
+        type=positive_int,
         metavar="N",
         help="answer 429 with Retry-After past N requests per one-second window",
     )
     parser.add_argument(
         "--fail-rate",
-        type=float,
+        type=fraction,
         default=0.0,
         metavar="FRACTION",
         help="answer this fraction (0..1) of requests 503",
@@ -97,7 +132,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=seed,
         metavar="N",
         help="seed of the random faults (--latency-range, --fail-rate)",
     )
@@ -144,6 +179,15 @@ def run(args: argparse.Namespace) -> int:
     reason = None if token is None else unusable_token_reason(token)
     if reason is not None:
         return _usage_error(f"invalid token from {source}: {reason}")
+    admin_token = os.environ.get(ADMIN_TOKEN_ENV) if args.admin_token else None
+    reason = None if admin_token is None else unusable_token_reason(admin_token)
+    if reason is not None:
+        return _usage_error(f"invalid admin token from {ADMIN_TOKEN_ENV}: {reason}")
+    if args.admin_token and admin_token is None:
+        admin_token = secrets.token_urlsafe(32)
+        print_admin = True
+    else:
+        print_admin = False
     try:
         settings = ServerSettings(
             token=secrets.token_urlsafe(32) if token is None else token,
@@ -156,8 +200,8 @@ def run(args: argparse.Namespace) -> int:
             allow_prefer=args.allow_prefer,
         )
         limits = connection_limits(args)
-    except ValueError as error:
-        return _usage_error(f"invalid option: {error}")
+    except ValueError as error:  # settings' own names become the flags that set them
+        return _usage_error(f"invalid option: {flag_names(str(error), args)}")
     try:
         if args.store:
             prepare_outputs([("--store", args.store)])
@@ -175,6 +219,13 @@ def run(args: argparse.Namespace) -> int:
             f"Generated token (shown once; set {TOKEN_ENV} to choose one): {settings.token}",
             flush=True,
         )
+    if print_admin:
+        print(
+            f"Generated admin token for /_mock/ (shown once; set {ADMIN_TOKEN_ENV} to choose"
+            f" one): {admin_token}",
+            flush=True,
+        )
+    guard = functools.partial(MockGuard, hosts=_inspection_hosts(args), admin_token=admin_token)
     _cheap_log_records()
     logging.basicConfig(
         level=getattr(logging, str(args.log_level).upper()),
@@ -193,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
     def serve_one(index: int) -> None:
-        _serve(settings, limits, args, listeners[index])
+        _serve(settings, limits, args, listeners[index], guard)
 
     status = 0
     try:
@@ -225,6 +276,20 @@ def _option_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _inspection_hosts(args: argparse.Namespace) -> list[str]:
+    """The Host names /_mock/ answers besides loopback ones: --allowed-host, and with --public
+    the --host given (or, for a wildcard address, this machine's name and addresses)."""
+    hosts = list(args.allowed_host)
+    if args.public and not is_loopback_host(args.host):
+        if args.host in ("0.0.0.0", "::", ""):
+            hosts += [socket.gethostname(), socket.getfqdn()]
+            with contextlib.suppress(OSError):
+                hosts += socket.gethostbyname_ex(socket.gethostname())[2]
+        else:
+            hosts.append(args.host)
+    return hosts
+
+
 def _chosen_token(args: argparse.Namespace) -> tuple[str | None, str]:
     """The token given (None: generate one) and where it came from, for error messages."""
     if args.token is not None:
@@ -237,7 +302,7 @@ def _chosen_token(args: argparse.Namespace) -> tuple[str | None, str]:
 def _bind_listeners(host: str, port: int, workers: int) -> list[socket.socket]:
     """One listening socket per worker. Several workers each get their own socket on the port
     (SO_REUSEPORT), so that the kernel spreads connections evenly: on one shared socket the
-    first worker to wake took most of them (37 of wrk's 50 against 13)."""
+    first worker to wake takes most of them."""
     first = bind_listener(host, port, reuse_port=workers > 1)
     listeners = [first]
     try:
@@ -255,11 +320,12 @@ def _serve(
     limits: ConnectionLimits,
     args: argparse.Namespace,
     listener: socket.socket,
+    guard: Callable[[ASGIApp], ASGIApp],
 ) -> None:
     """Serve on `listener` in this process until stopped, with its own store connection."""
     cap = args.store_cap or None
     store: ReportStore = SqliteStore(args.store, cap=cap) if args.store else MemoryStore(cap=cap)
-    app: ASGIApp = create_app(settings, store=store)
+    app: ASGIApp = guard(create_app(settings, store=store))
     if ACCESS_LOGGER.isEnabledFor(logging.INFO):  # else the wrapper only costs a call
         app = AccessLogMiddleware(app)
     config = uvicorn_config(app, limits)
@@ -289,6 +355,15 @@ def uvicorn_config(app: ASGIApp, limits: ConnectionLimits) -> uvicorn.Config:
         server_header=False,
         proxy_headers=False,
     )
+
+
+def flag_names(message: str, args: argparse.Namespace) -> str:
+    """`message` with each option's Python name (`fail_rate`) written as its flag
+    (`--fail-rate`), so that a settings error names what the user typed."""
+    for name in sorted(vars(args), key=len, reverse=True):
+        if "_" in name:
+            message = re.sub(rf"(?<![\w-]){name}(?!\w)", "--" + name.replace("_", "-"), message)
+    return message
 
 
 def _one_line(error: BaseException) -> str:

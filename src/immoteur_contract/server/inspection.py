@@ -2,19 +2,25 @@
 
     GET    /_mock/              -> 200 {"store": class name, "count", "dropped", "cap"}
     GET    /_mock/reports       -> 200 {"count", "dropped", "reports": [{"reportId", "createdAt",
-                                        "body"}], "next"}  (?limit=N&after=ID, oldest first)
+                                        "body"}], "next", "cursorDropped"}
+                                        (?limit=N&after=ID, oldest first)
     GET    /_mock/reports/{id}  -> 200 {"reportId", "createdAt", "body"}, or 404
     DELETE /_mock/reports       -> 204 (the store is emptied, its memory given back)
 
 `count` is every report kept, `dropped` the reports the store cap dropped since the last DELETE,
 `cap` the cap (null: none). A listing is one page of at most `limit` reports (DEFAULT_PAGE_SIZE,
 at most MAX_PAGE_SIZE) after the report `after`; `next` is the `after` of the next page, null on
-the last. A page is streamed a few reports at a time from the store's JSON text, yielding to the
+the last. When the store cap dropped the report `after` names while a reader was paging, the
+page starts from the oldest report kept and says so with `"cursorDropped": true` (the reader lost
+the reports between, which `dropped` counts); a cursor that is unknown or was cleared is a 400.
+
+A page is streamed a few reports at a time from the store's JSON text, yielding to the
 event loop in between, so a big listing neither builds its whole body in memory nor holds up the
 POSTs that arrive meanwhile. A bad query parameter gets 400 with a message naming it.
 
-It needs no token: it is a testing aid for a server bound to loopback, outside the public API's
-prefix, and fault injection does not touch it.
+It needs no token of the public API: it is a testing aid outside the public API's prefix, and
+fault injection does not touch it. On a socket, `guard.py` keeps it to the server's own Host names,
+refuses cross-site requests, and with `mock --admin-token` requires an admin token.
 """
 
 from __future__ import annotations
@@ -91,8 +97,9 @@ class _QueryError(ValueError):
     """A listing's query string cannot be used; the message says which parameter and why."""
 
 
-def _page_query(store: ReportStore, query_string: bytes) -> tuple[int, int]:
-    """(limit, position to list after) from `?limit=&after=`."""
+def _page_query(store: ReportStore, query_string: bytes) -> tuple[int, int, bool]:
+    """(limit, position to list after, whether the cap dropped `after`) from
+    `?limit=&after=`."""
     try:
         pairs = parse_qsl(
             query_string.decode("ascii"), keep_blank_values=True, strict_parsing=bool(query_string)
@@ -115,13 +122,38 @@ def _page_query(store: ReportStore, query_string: bytes) -> tuple[int, int]:
     position = 0
     if "after" in given:
         found = store.position(given["after"])
-        if found is None:
+        if found is not None:
+            position = found
+        elif _dropped_by_cap(store, given["after"]):
+            return limit, 0, True
+        else:
             raise _QueryError(
-                "after must be the reportId of a kept report (this one is unknown, was cleared,"
-                " or was dropped by the store cap)"
+                "after must be the reportId of a kept report (this one is unknown or was cleared)"
             )
-        position = found
-    return limit, position
+    return limit, position, False
+
+
+def _millis(report_id: str) -> str | None:
+    """The creation time a UUIDv7 report id starts with (48 bits of milliseconds, as 12 hex
+    digits that sort like the times), or None for an id of another form."""
+    if len(report_id) != 36 or report_id[8] != "-" or report_id[14] != "7":
+        return None
+    prefix = (report_id[:8] + report_id[9:13]).lower()
+    return prefix if all(c in "0123456789abcdef" for c in prefix) else None
+
+
+def _dropped_by_cap(store: ReportStore, report_id: str) -> bool:
+    """Whether `report_id`, which is not kept, is one the cap dropped: the cap dropped reports
+    since the last clear, and the id was made no later than the oldest report kept (ids are
+    UUIDv7, so they start with their creation time)."""
+    if not store.dropped:
+        return False
+    made = _millis(report_id)
+    oldest = store.rows_after(0, 1)
+    if made is None or not oldest:
+        return False
+    kept = _millis(oldest[0].report_id)
+    return kept is not None and made <= kept
 
 
 def _row_json(row: Row) -> bytes:
@@ -135,7 +167,7 @@ def _row_json(row: Row) -> bytes:
 async def _list(store: ReportStore, query_string: bytes, send: Send) -> None:
     """Stream one page of the listing (see the module docstring)."""
     try:
-        limit, position = _page_query(store, query_string)
+        limit, position, cursor_dropped = _page_query(store, query_string)
     except _QueryError as error:
         await json_answer(400, {"message": f"Bad query: {error}."}).send(send)
         return
@@ -171,6 +203,9 @@ async def _list(store: ReportStore, query_string: bytes, send: Send) -> None:
         last = rows[-1]
         position = last.position
     more = last is not None and listed == limit and bool(store.rows_after(position, 1))
-    tail = b'],"next":%s}' % (dump(last.report_id) if more and last is not None else b"null")
+    tail = b'],"next":%s,"cursorDropped":%s}' % (
+        dump(last.report_id) if more and last is not None else b"null",
+        b"true" if cursor_dropped else b"false",
+    )
     chunk.append(tail)
     await send({"type": "http.response.body", "body": b"".join(chunk), "more_body": False})

@@ -11,6 +11,7 @@ import argparse
 import socket
 from dataclasses import fields
 
+from ..arguments import positive_int, positive_number
 from .limits import ConnectionLimits
 
 __all__ = ["BACKLOG", "add_connection_options", "bind_listener", "connection_limits"]
@@ -34,7 +35,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connections")
     group.add_argument(
         "--workers",
-        type=int,
+        type=positive_int,
         default=1,
         metavar="N",
         help="worker processes sharing the port (default 1; above 1 needs --store)",
@@ -43,7 +44,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         default = getattr(_DEFAULTS, name)
         group.add_argument(
             "--" + name.replace("_", "-"),
-            type=kind,
+            type=positive_number if kind is float else positive_int,
             default=default,
             metavar=metavar,
             help=f"{text} (default {default:g})",

@@ -1,6 +1,6 @@
 """uvicorn's httptools protocol with the bounds it lacks: timeouts, size limits, answered requests.
 
-uvicorn 0.54 with httptools (the fastest stack measured here; see the README) sets no
+uvicorn 0.54 with httptools (the fastest stack compared in bench/server_throughput.py) sets no
 limit on header or URL size, no timeout on a connection that opens and sends nothing, none on
 headers that trickle in (slowloris) and none on a body that stops arriving. This subclass adds
 them (`ConnectionLimits`), checked as the bytes arrive so that the cost never grows past a limit:

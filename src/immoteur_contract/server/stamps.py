@@ -2,11 +2,10 @@
 
 Report ids are UUIDv7 (RFC 9562): the Unix time in milliseconds, then 74 random bits. The
 contract admits any version (D7), and time order is what keeps the SQLite store fast: a random
-(version 4) key lands on a random page of the id index, so each commit rewrote about one index
-page per report (18.7 against 4.9 microseconds per insert, measured in batches of 20), where
-time-ordered keys all land on the last page or two. The random bits are drawn from the
-operating system 64 ids at a time (one getrandom call per report was a twentieth of the
-server's time per request).
+(version 4) key lands on a random page of the id index, so each commit would rewrite about one index
+page per report, where time-ordered keys all land on the last page or two. The random bits are
+drawn from the operating system 64 ids at a time, since a getrandom system call per report is a
+visible share of the server's time per request.
 
 Both are on the server's hot path: the timestamp keeps the formatted second and only formats the
 microseconds per call.

@@ -31,8 +31,8 @@ __all__ = [
 ]
 
 DEFAULT_STORE_CAP = 100_000
-"""Reports a store keeps by default before dropping the oldest (about 50 MiB of small reports
-in memory, measured with bench/store_memory.py)."""
+"""Reports a store keeps by default before dropping the oldest (tens of MiB of small reports in
+memory; bench/store_memory.py measures the memory per report)."""
 
 
 class Row(NamedTuple):
@@ -231,7 +231,7 @@ def _encode(body: dict[str, Any]) -> str:
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
-"""Built once: json.dumps with separators builds a new encoder per call (40% of its time)."""
+"""Built once: json.dumps with separators builds a new encoder on every call."""
 
 
 def stored_report(report_id: str, created_at: str, body_json: bytes | str) -> StoredReport:
