@@ -12,7 +12,7 @@ BASE_URL ?=
 SEED ?=
 contract_args := $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(SEED),--seed $(SEED))
 
-.PHONY: install client check-client lint check test contract mock mutants bench docs docs-serve wheels clean
+.PHONY: install client check-client lint check test contract mock mutants foreign bench docs docs-serve wheels clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -60,9 +60,15 @@ contract: install
 mock: install
 	$(RUN) immoteur-contract mock --host 127.0.0.1 --port 8080
 
-## mutants: the suite against every faulty server
+## mutants: the suite against every faulty and correct server, then the foreign servers under 5 seeds
 mutants: install
 	$(RUN) immoteur-contract mutants
+	$(MAKE) --no-print-directory foreign SEEDS=5
+
+SEEDS ?= 1
+## foreign: the suite against the foreign servers (installed from their lock files), SEEDS seeds
+foreign: install
+	$(RUN) python tools/foreign_servers.py --install --seeds $(SEEDS)
 
 ## bench: the benchmark scripts, side by side with their baselines; writes bench/RESULTS.md
 bench: install
@@ -83,3 +89,4 @@ wheels: install
 
 clean:
 	rm -rf .venv .tools .mypy_cache .ruff_cache dist site
+	rm -rf foreign_servers/*/node_modules foreign_servers/*/.venv

@@ -89,7 +89,19 @@ def test_read_outcome_takes_counts_and_first_failure_from_the_report(tmp_path: P
     outcome = read_outcome(FAULTY, 1, 0.7, report, tmp_path / "log")
     assert (outcome.verdict, outcome.requests, outcome.first_failure_request) == ("killed", 40, 12)
     assert (outcome.first_failure_rule, outcome.first_failure_test) == ("r1", "t1")
+    assert outcome.failed_rules == ("r1", "r2")
     assert outcome.error is None
+
+
+def test_read_outcome_lists_the_rules_that_got_requests(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    rows = [
+        {"rule": "schema", "requests": 3, "verdict": "pass"},
+        {"rule": "check-order", "requests": 0, "verdict": "skip"},
+    ]
+    report.write_text(json.dumps({"conforms": True, "rules": rows, "failures": []}))
+    outcome = read_outcome(REFERENCE, 0, 0.1, report, tmp_path / "log")
+    assert (outcome.probed_rules, outcome.failed_rules) == (("schema",), ())
 
 
 def test_read_outcome_without_report_is_an_error_quoting_the_log(tmp_path: Path) -> None:
@@ -163,6 +175,24 @@ def test_runner_argv_of_a_served_target_has_no_app(tmp_path: Path) -> None:
     argv = runner_argv(served, tmp_path / "r.json")
     assert "--app" not in argv
     assert argv[argv.index("--seed") + 1] == "1"
+
+
+def test_runner_argv_of_a_listening_server_has_its_url_and_no_token(tmp_path: Path) -> None:
+    listening = Target(
+        "foreign",
+        "foreign:x",
+        2,
+        True,
+        base_url="http://127.0.0.1:9/public/v1",
+        token="secret-token-value",
+        fail_fast=False,
+    )
+    argv = runner_argv(listening, tmp_path / "r.json")
+    assert argv[argv.index("--base-url") + 1] == "http://127.0.0.1:9/public/v1"
+    assert "--app" not in argv
+    assert "--fail-fast" not in argv
+    assert not any("secret-token-value" in arg for arg in argv)
+    assert "secret-token-value" not in repr(listening)
 
 
 def test_command_list_prints_every_correct_server(capsys: pytest.CaptureFixture[str]) -> None:

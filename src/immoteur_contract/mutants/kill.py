@@ -6,8 +6,10 @@ time. By default the process is a fork of this one, made after warm.py has run t
 here (a run then starts warm, in a fresh address space: under a second before its first request
 instead of about 15 s); `isolation="spawn"` starts a new interpreter per run instead
 (`python -m immoteur_contract.cli run ...`; slower, for platforms without fork). A target served
-`over_http` is put on a loopback socket first and run with `--base-url` (served.py). The runner's
-JSON report gives the verdict, the request count and the request of the first failure.
+`over_http` is put on a loopback socket first and run with `--base-url` (served.py); a target
+with a `base_url` is a server already listening elsewhere (a foreign server, started by its own
+toolchain), run with `--base-url` and its token in IMMOTEUR_TOKEN. The runner's JSON report gives
+the verdict, the request count, the request of the first failure and the rules that failed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from ..runner.target import TOKEN_ENV
 from .served import run_served
 from .warm import run_in_process, warm_up
 
@@ -49,18 +52,26 @@ _LOG_TAIL = 2000
 class Target:
     """One run of the suite: a name for the table, the `--app` spec, the seed, whether the
     target should conform (the reference and correct servers) or be killed (a faulty server),
-    and whether it is served over a loopback socket instead of in-process."""
+    and whether it is served over a loopback socket instead of in-process.
+
+    base_url: a server already listening (the run gets `--base-url`, and `token` through
+    IMMOTEUR_TOKEN, never on a command line); `app` then only names it. fail_fast: False for a
+    run that must list every failing rule, not only the first."""
 
     name: str
     app: str
     seed: int
     should_conform: bool
     over_http: bool = False
+    base_url: str | None = None
+    token: str | None = field(default=None, repr=False, compare=False)
+    fail_fast: bool = True
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one run gave: the runner's exit code and, from its report, the counts."""
+    """What one run gave: the runner's exit code and, from its report, the counts, the rules
+    (or layer keys) with a failure and the rules the run sent requests for."""
 
     target: Target
     exit_code: int
@@ -70,6 +81,8 @@ class Outcome:
     first_failure_request: int | None = None
     first_failure_rule: str | None = None
     first_failure_test: str | None = None
+    failed_rules: tuple[str, ...] = ()
+    probed_rules: tuple[str, ...] = ()
     error: str | None = field(default=None, repr=False)
 
     @property
@@ -93,9 +106,11 @@ def runner_argv(target: Target, report: Path, *, fail_fast: bool = True) -> list
     served.py passes it in the environment). A target served over HTTP gets its `--base-url`
     from served.py, so it has no `--app` here."""
     argv = ["run", "--seed", str(target.seed), "--report", str(report), "-q"]
-    if not target.over_http:
+    if target.base_url is not None:
+        argv[1:1] = ["--base-url", target.base_url]
+    elif not target.over_http:
         argv[1:1] = ["--app", target.app]
-    if fail_fast:
+    if fail_fast and target.fail_fast:
         argv.append("--fail-fast")
     return argv
 
@@ -122,9 +137,13 @@ class _Spawned:
     """A run in a new interpreter: `python -m immoteur_contract.cli ...` (or served.py)."""
 
     def __init__(self, target: Target, argv: Sequence[str], log: Path) -> None:
+        env = {**os.environ}
+        if target.base_url is not None:
+            env[TOKEN_ENV] = target.token or ""
         with log.open("wb") as out:
             self._process = subprocess.Popen(
                 _command(target, argv),
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -173,7 +192,13 @@ def _child(target: Target, argv: Sequence[str], log: Path) -> None:  # pragma: n
         os.dup2(fd, 1)
         os.dup2(fd, 2)
         os.close(fd)
-        code = run_served(target.app, argv) if target.over_http else run_in_process(argv)
+        if target.base_url is not None:
+            os.environ[TOKEN_ENV] = target.token or ""
+            code = run_in_process(argv)
+        elif target.over_http:
+            code = run_served(target.app, argv)
+        else:
+            code = run_in_process(argv)
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 2
     except BaseException:
@@ -194,6 +219,9 @@ def read_outcome(target: Target, code: int, seconds: float, report: Path, log: P
             data = loaded
     failures = data.get("failures") or [{}]
     first = failures[0] if isinstance(failures[0], dict) else {}
+    failed = {f.get("rule") for f in failures if isinstance(f, dict)}
+    rows: list[Any] = data["rules"] if isinstance(data.get("rules"), list) else []
+    probed = {r.get("rule") for r in rows if isinstance(r, dict) and r.get("requests")}
     conforms = data.get("conforms")
     error = None
     if code not in (0, 1) or not isinstance(conforms, bool):
@@ -209,6 +237,8 @@ def read_outcome(target: Target, code: int, seconds: float, report: Path, log: P
         first_failure_request=data.get("first_failure_request"),
         first_failure_rule=first.get("rule"),
         first_failure_test=first.get("test"),
+        failed_rules=tuple(sorted(rule for rule in failed if isinstance(rule, str))),
+        probed_rules=tuple(sorted(rule for rule in probed if isinstance(rule, str))),
         error=error,
     )
 
