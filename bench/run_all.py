@@ -2,7 +2,7 @@
 
     python bench/run_all.py [NAME ...] [--quick] [--baseline-src DIR] [--output PATH]
 
-NAME: server_throughput, client_overhead, client_limits, proxy_latency, mutant_kill,
+NAME: server_throughput, client_overhead, client_limits, proxy_latency, hostile_memory, mutant_kill,
 observations_overhead, store_memory (default: all, in that order). Each script measures side by side
 with its own baseline in one run and prints Markdown (tables, medians and ratios); this runs them
 one after the other, so that they never share the machine with each other, and writes their output
@@ -34,6 +34,7 @@ SCRIPTS = (
     "client_overhead",
     "client_limits",
     "proxy_latency",
+    "hostile_memory",
     "mutant_kill",
     "observations_overhead",
     "store_memory",
@@ -43,6 +44,7 @@ QUICK_ARGS: dict[str, tuple[str, ...]] = {
     "client_overhead": ("--batches", "4", "--batch-size", "2", "--warmup", "4"),
     "client_limits": ("--tries", "1", "--skip-unbounded"),
     "proxy_latency": ("--seconds", "1", "--rounds", "1"),
+    "hostile_memory": ("--repeat", "1", "--max-requests", "30"),
     "mutant_kill": ("--only", "created_as_200", "non_json_crashes", "--skip-transport"),
     "observations_overhead": ("--runs", "1"),
     "store_memory": ("--small", "500", "--large", "5", "--padding", "16"),
