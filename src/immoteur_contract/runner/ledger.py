@@ -42,12 +42,18 @@ class Exchange:
     response_headers: dict[str, str] | None = None
 
 
+def _not_a_number(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def decode_body(content: bytes) -> Any:
-    """A request body as JSON when it parses, else as text (undecodable bytes replaced)."""
+    """A request body as JSON when it is strict JSON (no NaN or Infinity, so that it can be
+    written back as JSON) and not nested past Python's recursion limit, else as text
+    (undecodable bytes replaced)."""
     text = content.decode("utf-8", errors="replace")
     try:
-        return json.loads(text) if text else None
-    except ValueError:
+        return json.loads(text, parse_constant=_not_a_number) if text else None
+    except (ValueError, RecursionError):
         return text
 
 
