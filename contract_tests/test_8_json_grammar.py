@@ -39,7 +39,7 @@ _NOTES = {"open": "RFC 8259 leaves it to the implementation"}
 
 def _probes() -> list[Any]:
     return [
-        pytest.param(probe, id=probe.id, marks=[pytest.mark.leading] if probe.leading else [])
+        pytest.param(probe, id=probe.id, marks=[pytest.mark.leading(2)] if probe.leading else [])
         for probe in GRAMMAR_PROBES.values()
     ]
 

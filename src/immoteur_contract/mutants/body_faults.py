@@ -115,7 +115,7 @@ def forwarding(parse: Callable[[bytes], Any]) -> Callable[[str], Handler]:
             if read_strictly(request.body) is NOT_READ:
                 try:
                     value = parse(request.body)
-                    body = json.dumps(_finite(value), allow_nan=False).encode()
+                    body = None if value is NOT_READ else json.dumps(_finite(value)).encode()
                 except (ValueError, RecursionError):
                     body = None
                 if body is not None:
@@ -291,7 +291,7 @@ _NOT_JSON = b'{"issueKind": "data", "propertyIds": ['
 )
 def _parsed_first(token: str) -> Handler:
     async def handle(request: Request, call_next: CallNext) -> Response:
-        if read_strictly(request.body) is NOT_READ:
+        if request.method == "POST" and read_strictly(request.body) is NOT_READ:
             return Response.of_json(400, {"message": "The body is not valid JSON."})
         return await call_next(request)
 

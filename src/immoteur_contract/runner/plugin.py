@@ -28,7 +28,7 @@ from ..arguments import OutputPathError, prepare_outputs
 from .budget import REASON_BUDGET, REASON_WRITES, Allotment, Plan, PlanItem, plan_budget
 from .client import ContractClient
 from .curl import scrub
-from .items import outcome_of, plan_item
+from .items import lead_round, outcome_of, plan_item
 from .ledger import Context, Ledger, decode_body
 from .observations import Observations
 from .options import Options, add_pytest_options
@@ -148,15 +148,15 @@ def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     """Run nothing when the target could not be opened (the error is the run's outcome);
-    otherwise run the tests marked `leading` first, in file order, then the rest in file order,
-    so that each kind of divergence shows within the first requests of a run; then plan the
-    request budget over them."""
+    otherwise run the tests marked `leading` first, by round (`lead_round`) and in file order
+    within a round, then the rest in file order, so that each kind of divergence shows within
+    the first requests of a run; then plan the request budget over them."""
     state = _state(config)
     if state.error is not None:
         config.hook.pytest_deselected(items=list(items))
         items[:] = []
         return
-    items.sort(key=lambda item: item.get_closest_marker("leading") is None)
+    items.sort(key=lead_round)
     state.items = {item.nodeid: plan_item(item) for item in items}
     state.before_tests = len(state.ledger.exchanges)
     state.plan = plan_budget(

@@ -4,7 +4,7 @@ states of the check-order table, and the sizes and shapes of the resource-limit 
 Every body is built from a base report (a dict) by editing its JSON text, so that one probe
 differs from a body the target would read as that report in one thing only: a literal, an
 encoding, a byte order mark, a nesting depth. The probes of the contract suite
-(contract_tests/test_8_json_grammar.py, test_9_check_order.py, test_10_resource_limits.py) and
+(contract_tests/test_8_json_grammar.py, test_8_check_order.py, test_9_resource_limits.py) and
 the witnesses of the faulty and correct servers that diverge there are built here, so that both
 send the same bytes.
 
@@ -33,6 +33,7 @@ __all__ = [
     "GrammarProbe",
     "Reading",
     "base_report",
+    "every_shape",
     "json_text",
     "nested",
     "padded_to",
@@ -99,6 +100,23 @@ def padded_to(body: dict[str, Any], size: int) -> bytes:
     return with_member(body, b'"' + b"x" * max(0, size - len(empty)) + b'"')
 
 
+def every_shape(body: dict[str, Any]) -> bytes:
+    """`body` with an unknown field holding every unusual shape a server should survive at
+    once, each past a limit real stacks have, while the whole stays under 1 MiB and 64 levels
+    deep: an object of 20,000 members, a string of 100,000 characters, an array of 50,000
+    items, a name given twice (with one value), and an escaped lone surrogate."""
+    keys = b",".join(b'"k%d":0' % n for n in range(20_000))
+    parts = [
+        b'"keys":{' + keys + b"}",
+        b'"text":"' + b"x" * 100_000 + b'"',
+        b'"items":[' + b",".join([b"0"] * 50_000) + b"]",
+        b'"twice":1,"twice":1',
+        b'"surrogate":"\\ud800"',
+        b'"nested":' + b"[" * 32 + b"]" * 32,
+    ]
+    return with_member(body, b"{" + b",".join(parts) + b"}")
+
+
 @dataclass(frozen=True)
 class GrammarProbe:
     """One corner of the JSON grammar: an id, what RFC 8259 makes of it and where it says so,
@@ -109,6 +127,7 @@ class GrammarProbe:
     section: str
     build: Callable[[dict[str, Any]], bytes]
     leading: bool = False
+    """Sent in the leading phase: the probe shows a class of lenient or crashing parsers."""
 
     def content(self, base: dict[str, Any]) -> bytes:
         """The probe's bytes for `base` (a report)."""
@@ -179,7 +198,7 @@ _PROBES: tuple[GrammarProbe, ...] = (
     GrammarProbe("bare-point", "not-json", "6", _member(b"1.")),
     GrammarProbe("minus-zero", "json", "6", _member(b"-0")),
     GrammarProbe("exponent-forms", "json", "6", _member(b"[1E+2,1e-2,-0.0e0]")),
-    GrammarProbe("large-exponent", "open", "6", _member(b"1e400")),
+    GrammarProbe("large-exponent", "open", "6", _member(b"1e400"), leading=True),
     GrammarProbe("many-digits", "open", "6", _member(b"1" * 400)),
     GrammarProbe("high-precision", "open", "6", _member(b"0." + b"1" * 60)),
     # section 2: structure, literals and whitespace
@@ -206,10 +225,10 @@ _PROBES: tuple[GrammarProbe, ...] = (
     GrammarProbe("escape-big-u", "not-json", "7", _member(b'"\\U0001F600"')),
     GrammarProbe("escapes-of-the-rfc", "json", "7", _member(b'"\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9"')),
     GrammarProbe("escaped-surrogate-pair", "json", "7", _member(b'"\\ud83c\\udfe0"')),
-    GrammarProbe("lone-surrogate-escaped", "open", "8.2", _member(b'"\\ud800"'), leading=True),
+    GrammarProbe("lone-surrogate-escaped", "open", "8.2", _member(b'"\\ud800"')),
     # section 8.1: encodings
     GrammarProbe("utf8-bom", "open", "8.1", lambda b: b"\xef\xbb\xbf" + json_text(b), leading=True),
-    GrammarProbe("utf16-le", "not-json", "8.1", _encoded("utf-16-le")),
+    GrammarProbe("utf16-le", "not-json", "8.1", _encoded("utf-16-le"), leading=True),
     GrammarProbe("utf16-be-bom", "not-json", "8.1", _encoded("utf-16-be", b"\xfe\xff")),
     GrammarProbe("utf32-le", "not-json", "8.1", _encoded("utf-32-le")),
     GrammarProbe("invalid-utf8", "not-json", "8.1", _member(b'"caf\xc3("'), leading=True),
@@ -217,7 +236,7 @@ _PROBES: tuple[GrammarProbe, ...] = (
     GrammarProbe("utf8-encoded-surrogate", "not-json", "8.1", _member(b'"\xed\xa0\x80"')),
     GrammarProbe("latin1-text", "not-json", "8.1", _member('"caf\u00e9"'.encode("latin-1"))),
     # section 4: objects
-    GrammarProbe("duplicate-name-last-valid", "open", "4", _duplicate(first=True), leading=True),
+    GrammarProbe("duplicate-name-last-valid", "open", "4", _duplicate(first=True)),
     GrammarProbe("duplicate-name-first-valid", "open", "4", _duplicate(first=False)),
 )
 

@@ -1,6 +1,6 @@
 """Unusual sizes and shapes, all in an unknown field (D8: ignored): deep nesting, many keys, a
-long string, a long array, and bodies just under and just over 1 MiB (the size the reference
-server refuses).
+long string, a long array, all of them at once, and bodies just under and just over 1 MiB (the
+size the reference server refuses).
 
 The contract sets no limit, so each may be read (the report's own verdict) or refused (400,
 413, or 422), but never answered 5xx and never with a dropped connection. The limits seen are
@@ -23,6 +23,7 @@ from immoteur_contract.runner.probing import send_raw
 from immoteur_contract.runner.raw_bodies import (
     MIB,
     base_report,
+    every_shape,
     nested,
     padded_to,
     with_keys,
@@ -39,6 +40,7 @@ levels, the report's own included)."""
 Build = Callable[[dict[str, Any]], bytes]
 
 _PROBES: dict[str, tuple[str, Build]] = {
+    "every-shape-at-once": ("size", every_shape),
     **{
         f"nesting-{depth}": ("nesting", lambda base, d=depth: nested(base, d))
         for depth in NESTING_LADDER
@@ -53,7 +55,9 @@ _PROBES: dict[str, tuple[str, Build]] = {
     "body-1-mib": ("size", lambda base: padded_to(base, MIB)),
     "body-1-mib-plus-64": ("size", lambda base: padded_to(base, MIB + 64)),
 }
-_LEADING = {"nesting-100000", "keys-50000", "string-900-kib"}
+_ROUNDS = {"every-shape-at-once": 1, "nesting-5000": 2}
+"""The probes that lead: every shape at once shows a server that fails on any one of them
+(round 1), a nesting past the reference server's limit one whose depth error is unhandled."""
 
 _seen: dict[str, int] = {}
 """The deepest nesting and the largest body read so far in this run."""
@@ -61,7 +65,9 @@ _seen: dict[str, int] = {}
 
 def _probes() -> list[Any]:
     return [
-        pytest.param(name, id=name, marks=[pytest.mark.leading] if name in _LEADING else [])
+        pytest.param(
+            name, id=name, marks=[pytest.mark.leading(_ROUNDS[name])] if name in _ROUNDS else []
+        )
         for name in _PROBES
     ]
 
