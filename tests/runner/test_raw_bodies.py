@@ -4,6 +4,7 @@ table says, differs from its base in one place, and the size builders hit their 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,7 +59,7 @@ def test_grammar_probe_ids_are_unique_and_every_reading_is_present() -> None:
     assert {p.reading for p in GRAMMAR_PROBES.values()} == {"not-json", "json", "open"}
     assert all(p.id == key for key, p in GRAMMAR_PROBES.items())
     assert all(
-        p.section in {"2", "3", "4", "6", "7", "8.1", "8.2"} for p in GRAMMAR_PROBES.values()
+        p.section in {"2", "3", "4", "5", "6", "7", "8.1", "8.2"} for p in GRAMMAR_PROBES.values()
     )
 
 
@@ -99,3 +100,16 @@ def test_every_shape_stays_under_the_reference_limits_and_reads_as_the_base() ->
     assert len(shapes["text"]) == 100_000
     assert shapes["surrogate"] == "\ud800"
     assert b'"twice":1,"twice":1' in content
+
+
+_DOC = Path(__file__).resolve().parents[2] / "docs" / "reference" / "json-grammar.md"
+_READINGS = {"not JSON": "not-json", "JSON": "json", "open": "open"}
+
+
+def test_docs_table_lists_every_grammar_probe_with_its_reading_and_section() -> None:
+    rows = {}
+    for line in _DOC.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 4 and cells[1] in _READINGS and cells[0].startswith("`"):
+            rows[cells[0].strip("`")] = (_READINGS[cells[1]], cells[2].split(",")[0])
+    assert rows == {p.id: (p.reading, p.section) for p in GRAMMAR_PROBES.values()}

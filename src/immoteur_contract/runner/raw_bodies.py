@@ -202,8 +202,8 @@ _PROBES: tuple[GrammarProbe, ...] = (
     GrammarProbe("many-digits", "open", "6", _member(b"1" * 400)),
     GrammarProbe("high-precision", "open", "6", _member(b"0." + b"1" * 60)),
     # section 2: structure, literals and whitespace
-    GrammarProbe("trailing-comma-object", "not-json", "2", _member(b"1,"), leading=True),
-    GrammarProbe("trailing-comma-array", "not-json", "2", _member(b"[1,2,]")),
+    GrammarProbe("trailing-comma-object", "not-json", "4", _member(b"1,"), leading=True),
+    GrammarProbe("trailing-comma-array", "not-json", "5", _member(b"[1,2,]")),
     GrammarProbe("block-comment", "not-json", "2", _member(b"/* note */ 1"), leading=True),
     GrammarProbe("line-comment", "not-json", "2", _member(b"1 // note\n")),
     GrammarProbe("single-quoted-string", "not-json", "7", _member(b"'text'")),
