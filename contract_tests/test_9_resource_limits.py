@@ -12,6 +12,7 @@ valid report (writes allowed), else 422 for the report's one violation.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -42,7 +43,7 @@ Build = Callable[[dict[str, Any]], bytes]
 _PROBES: dict[str, tuple[str, Build]] = {
     "every-shape-at-once": ("size", every_shape),
     **{
-        f"nesting-{depth}": ("nesting", lambda base, d=depth: nested(base, d))
+        f"nesting-{depth}": ("nesting", functools.partial(nested, depth=depth))
         for depth in NESTING_LADDER
     },
     "keys-50000": ("size", lambda base: with_keys(base, 50_000)),

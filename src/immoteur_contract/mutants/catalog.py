@@ -2,8 +2,9 @@
 
 Importing this module registers every faulty server (rule_faults/, http_faults.py,
 body_faults.py) and every correct server (correct_servers.py, correct_wire.py,
-correct_bodies.py). A server NAME of either catalog is served to the runner as `immoteur_contract.mutants.apps:NAME` (see apps.py), a factory
-`(token) -> ASGI app`; the reference server is `REFERENCE_APP`.
+correct_bodies.py). A server NAME of either catalog is served to the runner as
+`immoteur_contract.mutants.apps:NAME` (see apps.py), a factory `(token) -> ASGI app`; the
+reference server is `REFERENCE_APP`.
 """
 
 from __future__ import annotations
