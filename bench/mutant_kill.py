@@ -35,6 +35,8 @@ from immoteur_contract.mutants.kill import Outcome, Target, run_targets
 from immoteur_contract.server import free_port
 
 CLI = [sys.executable, "-m", "immoteur_contract.cli"]
+LATE = 100
+"""Requests within which every faulty server should be caught (tests/mutants/test_kill.py)."""
 
 
 def _median(values: Sequence[float | int | None]) -> float | None:
@@ -83,11 +85,15 @@ def kill_times(names: Sequence[str], runs: int, seed: int, jobs: int) -> str:
     killed = sum(all(o.verdict == "killed" for o in by_name[name]) for name in names)
     seconds = [o.seconds for o in outcomes]
     requests = [o.first_failure_request for o in outcomes]
+    caught = [r for r in requests if r is not None]
+    late = sorted({o.target.name for o in outcomes if (o.first_failure_request or LATE + 1) > LATE})
     lines.append("")
     lines.append(
         f"{killed}/{len(names)} killed; per run median {_fmt(_median(seconds))} s, max "
-        f"{_fmt(max(seconds, default=None))} s; median {_fmt(_median(requests), 0)} requests to "
-        f"the first failure; {len(plan)} runs in {wall:.1f} s wall with {jobs} job(s)."
+        f"{_fmt(max(seconds, default=None))} s; requests to the first failure: median "
+        f"{_fmt(_median(requests), 0)}, max {_fmt(max(caught, default=None), 0)}, "
+        f"{len(late)} past {LATE}{(' (' + ', '.join(late) + ')') if late else ''}; "
+        f"{len(plan)} runs in {wall:.1f} s wall with {jobs} job(s)."
     )
     return "\n".join(lines)
 

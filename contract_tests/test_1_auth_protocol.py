@@ -66,7 +66,7 @@ def test_bad_authorization_is_unauthenticated(
 @pytest.mark.parametrize(
     "content",
     [
-        pytest.param(b"{", id="truncated", marks=_LEADS),
+        pytest.param(b"{", id="truncated", marks=pytest.mark.leading(2)),
         pytest.param(b"not json", id="text"),
         pytest.param(b"{'propertyIds': []}", id="single-quotes"),
         pytest.param(b"\xff\xfe", id="not-utf8"),
@@ -77,6 +77,8 @@ def test_body_that_is_not_json_is_rejected(api: Api, content: bytes) -> None:
     api.expect(expect_not_json_rejected, api.client.send("POST", content=content))
 
 
-@pytest.mark.parametrize("method", [pytest.param("GET", marks=_LEADS), "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize(
+    "method", [pytest.param("GET", marks=pytest.mark.leading(2)), "PUT", "PATCH", "DELETE"]
+)
 def test_other_method_is_not_allowed(api: Api, method: str) -> None:
     api.expect(expect_method_not_allowed, api.client.send(method))

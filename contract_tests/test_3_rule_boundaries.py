@@ -1,7 +1,8 @@
 """Deterministic single-fault bodies must get 422: the leading probes of every rule, then the rest.
 
 The leading probes (`Case.leading`) come first, taken round-robin across rules so that every
-rule gets one before any gets a second: one body per rule, an explicit null in each optional
+rule gets one before any gets a second (the first of them in the leading phase's first round,
+the rest of that pass in its second): one body per rule, an explicit null in each optional
 position of each kind, a blank comment of each whitespace class, one bad item among many. The
 other boundary cases and the verdict table's invalid rows follow, round-robin across rules too.
 """
@@ -38,12 +39,20 @@ def _rejected_cases() -> list[Any]:
     cases = boundary_cases()
     leading = _round_robin(c for c in cases if c.leading)
     rest = _round_robin([*(c for c in cases if not c.leading), *table])
+    # The first 422 of the run leads (round 1): every change to the 422's body shows there.
+    # The first probe of every other rule follows in round 2, the other leading probes in 3.
+    first_pass = len({c.rule for c in leading})
     return [
         *(
             pytest.param(
-                c, id=f"{c.rule}:{c.id}", marks=[pytest.mark.rule(c.rule), pytest.mark.leading]
+                c,
+                id=f"{c.rule}:{c.id}",
+                marks=[
+                    pytest.mark.rule(c.rule),
+                    pytest.mark.leading(1 if n == 0 else 2 if n < first_pass else 3),
+                ],
             )
-            for c in leading
+            for n, c in enumerate(leading)
         ),
         *(pytest.param(c, id=f"{c.rule}:{c.id}", marks=pytest.mark.rule(c.rule)) for c in rest),
     ]

@@ -67,6 +67,7 @@ def test_observe_json_sent_as_text_plain(api: Api) -> None:
         api.observe(name, sent.status_code, "201/422: read as JSON; 400/415: refused as text")
 
 
+@pytest.mark.writes  # the plan leaves it out without writes
 def test_observe_duplicate_targets(api: Api) -> None:
     """A report naming one property twice (D2: allowed). Whether both copies are stored cannot
     be seen through the public endpoint; only the status is observed."""
@@ -111,6 +112,7 @@ def test_observe_unauthenticated_message(api: Api) -> None:
     api.observe("401.message", message, f"status {sent.status_code}, no Authorization header")
 
 
+@pytest.mark.writes  # the plan leaves it out without writes
 def test_observe_report_ids_are_distinct(api: Api) -> None:
     """Three identical reports: whether each gets its own reportId."""
     api.skip_unless_writes()

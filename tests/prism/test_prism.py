@@ -37,6 +37,11 @@ TOKEN = "prism-accepts-any-token"
 
 _UUID_ITEMS = "its 422 is the spec's example, keyed issueFacets, so the faulty {} item is not named"
 _NO_ALLOW = "its 405 for a method the spec does not declare has no Allow header"
+_ANY_TOKEN = "it accepts any Bearer token: a wrong one gets the body's answer, not 401"
+_PARSED_FIRST = "it parses the body before it checks the token: not JSON gets 400, not 401"
+_NOT_UTF8 = "it reads bytes that are not UTF-8 (as U+FFFD), so a body that is not JSON gets 201"
+_CHECK_ORDER = "test_8_check_order.py::test_token_verdict_comes_before_the_body"
+_GRAMMAR = "test_8_json_grammar.py::test_json_grammar_corner"
 PRISM_DIVERGENCES = {
     "test_1_auth_protocol.py::test_bad_authorization_is_unauthenticated"
     "[wrong-token-valid-body]": "it accepts any Bearer token: a wrong one gets 201",
@@ -67,10 +72,28 @@ PRISM_DIVERGENCES = {
     "test_4_rules_generated.py::test_report_breaking_rule_is_rejected[issue-facets-enum]": (
         _UUID_ITEMS.format("issueFacets")
     ),
+    **{
+        f"{_CHECK_ORDER}[wrong-token-{body}]": _ANY_TOKEN
+        for body in (
+            "empty",
+            "not-json",
+            "not-utf8",
+            "not-an-object",
+            "invalid-report",
+            "valid-report",
+            "oversized",
+        )
+    },
+    f"{_CHECK_ORDER}[no-token-not-json]": _PARSED_FIRST,
+    f"{_CHECK_ORDER}[malformed-header-not-json]": _PARSED_FIRST,
+    **{
+        f"{_GRAMMAR}[{probe}]": _NOT_UTF8
+        for probe in ("invalid-utf8", "overlong-utf8", "utf8-encoded-surrogate", "latin1-text")
+    },
 }
 """Every family of failures the suite reports against Prism 5.14.2, with why it is a divergence
-from the contract (D10: 401 for an invalid token, keys that name the field at fault, 405 with
-Allow)."""
+from the contract (D10: 401 for an invalid token and before the body is looked at, 400 or 422
+for a body that is not JSON, keys that name the field at fault, 405 with Allow)."""
 
 _RULE_LAYER_FILES = ("test_3_rule_boundaries.py", "test_4_rules_generated.py")
 _CHECK_CODE = re.compile(r"^- (ST\d+) ", re.MULTILINE)

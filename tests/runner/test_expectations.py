@@ -10,7 +10,9 @@ import pytest
 from immoteur_contract.runner.expectations import (
     expect_created,
     expect_method_not_allowed,
+    expect_read_or_refused,
     expect_rejected,
+    expect_unauthenticated_or_too_large,
 )
 
 JSON = {"content-type": "application/json"}
@@ -137,3 +139,57 @@ def test_expect_rejected_leaves_a_non_object_body_to_400_or_422(
     else:
         with pytest.raises(AssertionError):
             expect_rejected(response, [ITEM_FAULT])
+
+
+CREATED = {
+    "createdAt": "2026-11-26T22:39:16.123+00:00",
+    "reportId": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+}
+MESSAGE = {"message": "Unauthenticated."}
+ERRORS = {"message": "invalid", "errors": {"issueFacets": ["empty"]}}
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "may_accept", "ok"),
+    [
+        pytest.param(201, CREATED, True, True, id="created-when-a-reading-is-valid"),
+        pytest.param(201, CREATED, False, False, id="created-when-no-reading-is-valid"),
+        pytest.param(201, {"createdAt": "yesterday"}, True, False, id="created-badly"),
+        pytest.param(400, {}, False, True, id="refused-400"),
+        pytest.param(413, {}, True, True, id="refused-413"),
+        pytest.param(422, ERRORS, True, True, id="read-422"),
+        pytest.param(422, {"errors": []}, True, False, id="422-wrong-shape"),
+        pytest.param(500, {}, True, False, id="server-error"),
+        pytest.param(200, CREATED, True, False, id="200"),
+    ],
+)
+def test_expect_read_or_refused_allows_any_answer_but_a_5xx_or_an_undue_2xx(
+    status: int, body: Any, may_accept: bool, ok: bool
+) -> None:
+    response = _response(status, body)
+    if ok:
+        expect_read_or_refused(response, may_accept)
+    else:
+        with pytest.raises(AssertionError):
+            expect_read_or_refused(response, may_accept)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "ok"),
+    [
+        pytest.param(401, MESSAGE, True, id="401"),
+        pytest.param(413, {}, True, id="413-as-a-front-proxy"),
+        pytest.param(401, {}, False, id="401-without-message"),
+        pytest.param(400, {}, False, id="400-body-looked-at"),
+        pytest.param(500, {}, False, id="500"),
+    ],
+)
+def test_expect_unauthenticated_or_too_large_allows_413_besides_401(
+    status: int, body: Any, ok: bool
+) -> None:
+    response = _response(status, body)
+    if ok:
+        expect_unauthenticated_or_too_large(response)
+    else:
+        with pytest.raises(AssertionError):
+            expect_unauthenticated_or_too_large(response)

@@ -1,14 +1,15 @@
 """The catalogs of faulty and correct servers, and how the runner reaches each.
 
-Importing this module registers every faulty server (rule_faults/, http_faults.py) and every
-correct server (correct_servers.py, correct_wire.py). A server NAME of either catalog is served
-to the runner as `immoteur_contract.mutants.apps:NAME` (see apps.py), a factory
-`(token) -> ASGI app`; the reference server is `REFERENCE_APP`.
+Importing this module registers every faulty server (rule_faults/, http_faults.py,
+body_faults.py) and every correct server (correct_servers.py, correct_wire.py,
+correct_bodies.py). A server NAME of either catalog is served to the runner as
+`immoteur_contract.mutants.apps:NAME` (see apps.py), a factory `(token) -> ASGI app`; the
+reference server is `REFERENCE_APP`.
 """
 
 from __future__ import annotations
 
-from . import correct_servers, correct_wire, http_faults, rule_faults
+from . import body_faults, correct_bodies, correct_servers, correct_wire, http_faults, rule_faults
 from .registry import CORRECT_SERVERS, FAULTY_SERVERS, CorrectServer, FaultyServer
 
 __all__ = [
@@ -31,8 +32,10 @@ REFERENCE_APP = "immoteur_contract.server:reference_app"
 _LOADED = (
     rule_faults,
     http_faults,
+    body_faults,
     correct_wire,
     correct_servers,
+    correct_bodies,
 )  # imported for their registrations
 
 

@@ -338,13 +338,15 @@ correct_server(
 def _decoded_json(request: Request) -> tuple[bool, Any]:
     try:
         return True, json.loads(request.body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
         return False, None
 
 
 def _non_object_400(request: Request, response: Response) -> Response:
+    if response.status != 422:
+        return response
     parsed, value = _decoded_json(request)
-    if response.status == 422 and parsed and not isinstance(value, dict):
+    if parsed and not isinstance(value, dict):
         return Response.of_json(400, {"message": "The request body must be a JSON object."})
     return response
 

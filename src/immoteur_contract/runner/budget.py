@@ -5,7 +5,8 @@ it would go to the first layers and leave the last ones (schemathesis) with noth
 gives, in this order:
 
 1. every *leading* test its requests (one probe per rule, the auth/protocol probes, one valid
-   body per boundary family): a divergence of any kind shows first;
+   body per boundary family, the probes below the schema that show a class of divergence):
+   a divergence of any kind shows first;
 2. what is left, in fair shares to the *parts* of the suite (one part per test module: the rule
    layer's deterministic and generated tests, acceptance, auth/protocol, schemathesis), each
    part taking no more than it asks for and the rest going to the others;

@@ -24,8 +24,10 @@ __all__ = [
     "expect_created",
     "expect_method_not_allowed",
     "expect_not_json_rejected",
+    "expect_read_or_refused",
     "expect_rejected",
     "expect_unauthenticated",
+    "expect_unauthenticated_or_too_large",
 ]
 
 _JSON = "application/json"
@@ -191,3 +193,26 @@ def expect_method_not_allowed(response: httpx.Response) -> None:
 def expect_not_json_rejected(response: httpx.Response) -> None:
     """400 or 422 for a body that is not JSON."""
     _status(response, 400, 422)
+
+
+@_expectation
+def expect_unauthenticated_or_too_large(response: httpx.Response) -> None:
+    """401 with a JSON `{"message": str}` body, or 413: a body too large for the server may be
+    refused before the token is looked at, as a front proxy does."""
+    _status(response, 401, 413)
+    if response.status_code == 401:
+        _conforms("Message", _json_body(response))
+
+
+@_expectation
+def expect_read_or_refused(response: httpx.Response, may_accept: bool) -> None:
+    """For a body whose reading the contract leaves to the server (a corner of JSON that RFC
+    8259 leaves to the implementation, an unusual size or shape): 201 when the body can be read
+    as a valid report (`may_accept`), 400 or 413 (refused), or 422 with the validation-error
+    body; never a 5xx."""
+    accepted = (201,) if may_accept else ()
+    _status(response, *accepted, 400, 413, 422)
+    if response.status_code == 201:
+        expect_created(response)
+    elif response.status_code == 422:
+        _conforms("ValidationError", _json_body(response))

@@ -16,7 +16,13 @@ import pytest
 from .budget import SEND_KINDS, Allotment, PlanItem, Sends
 from .report import Status
 
-__all__ = ["outcome_of", "plan_item", "skip_reason"]
+__all__ = ["LEAD_ROUNDS", "lead_round", "outcome_of", "plan_item", "skip_reason"]
+
+LEAD_ROUNDS = 3
+"""Rounds of the leading phase: `leading(1)` marks a probe that shows several classes of
+divergence at once (a body with every edge, the first 422, a bad token with a body that is not
+JSON), `leading(2)` one that shows a class of its own early, `leading` (round 3) the rest of
+the leading phase."""
 
 _KINDS: dict[str, str] = {"one": "deterministic", "examples": "generated", "open": "schemathesis"}
 
@@ -39,6 +45,17 @@ def plan_item(item: pytest.Item) -> PlanItem:
         leading=item.get_closest_marker("leading") is not None,
         writes=item.get_closest_marker("writes") is not None,
     )
+
+
+def lead_round(item: pytest.Item) -> int:
+    """When `item` runs: its round of the leading phase (1 to LEAD_ROUNDS), or after them."""
+    marker = item.get_closest_marker("leading")
+    if marker is None:
+        return LEAD_ROUNDS + 1
+    round_ = int(marker.args[0]) if marker.args else LEAD_ROUNDS
+    if not 1 <= round_ <= LEAD_ROUNDS:
+        raise pytest.UsageError(f"{item.nodeid}: leading takes a round from 1 to {LEAD_ROUNDS}")
+    return round_
 
 
 def outcome_of(

@@ -1,11 +1,13 @@
 """Watched behaviour: what the contract leaves open and clients may rely on, recorded, never
 judged.
 
-The probes live in contract_tests/test_7_observations.py (layer `observations`); each records
-named values here through `Api.observe`. At the end of the run the ledger adds what every request
-already showed: response-time percentiles and the headers of a 429. The `--report` JSON carries
-them all under `observations` as `{name: {"value": ..., "note": ...}}`, and `compare.py` says
-which changed between two runs.
+The probes live in contract_tests/test_7_observations.py (layer `observations`); the probe
+families below the schema also record what RFC 8259 and the contract leave open
+(`json-grammar.<probe>.status` in test_8_json_grammar.py, `limits.*` in
+test_9_resource_limits.py). Each records named values here through `Api.observe`. At the end
+of the run the ledger adds what every request already showed: response-time percentiles and
+the headers of a 429. The `--report` JSON carries them all under `observations` as
+`{name: {"value": ..., "note": ...}}`, and `compare.py` says which changed between two runs.
 
 Every value comes from a deterministic request (a fixed body, a fixed header) or from the whole
 ledger, never from a random body, so two runs of one server under different seeds record the

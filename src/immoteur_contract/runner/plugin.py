@@ -26,7 +26,7 @@ from .budget import REASON_BUDGET, Allotment, plan_budget
 from .client import ContractClient
 from .curl import scrub
 from .faults import RunDeadlineError, RunHaltedError, TransportFaultError
-from .items import outcome_of, plan_item
+from .items import lead_round, outcome_of, plan_item
 from .ledger import Context
 from .network import DEFAULT_MAX_BODY, DEFAULT_REQUEST_TIMEOUT
 from .options import REMOTE_MAX_TIME, Options, add_pytest_options
@@ -128,9 +128,9 @@ def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     """Run nothing when the target could not be opened (the error is the run's outcome);
-    otherwise run the tests marked `leading` first, in file order, then the rest in file order,
-    so that each kind of divergence shows within the first requests of a run; then plan the
-    request budget over them."""
+    otherwise run the tests marked `leading` first, by round (`lead_round`) and in file order
+    within a round, then the rest in file order, so that each kind of divergence shows within
+    the first requests of a run; then plan the request budget over them."""
     state = _state(config)
     if state.error is not None or state.halted is not None:
         if state.halted is not None:  # every test is left unrun, and said so
@@ -138,7 +138,7 @@ def pytest_collection_modifyitems(
         config.hook.pytest_deselected(items=list(items))
         items[:] = []
         return
-    items.sort(key=lambda item: item.get_closest_marker("leading") is None)
+    items.sort(key=lead_round)
     state.items = {item.nodeid: plan_item(item) for item in items}
     state.before_tests = len(state.ledger.exchanges)
     state.plan = plan_budget(

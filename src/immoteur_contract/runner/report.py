@@ -46,7 +46,15 @@ __all__ = [
     "shown_exchange",
 ]
 
-LAYERS = ("schema", "acceptance", "auth-protocol", "observations")
+LAYERS = (
+    "schema",
+    "acceptance",
+    "auth-protocol",
+    "json-grammar",
+    "check-order",
+    "resource-limits",
+    "observations",
+)
 """Keys of the layers that are not a single rule; the rule layer's keys are rule ids."""
 
 Status = Literal["passed", "failed", "partial", "unverified", "not run"]

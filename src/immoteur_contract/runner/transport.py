@@ -143,7 +143,7 @@ class GuardedTransport(httpx.BaseTransport):
             return False
         try:
             body = json.loads(content)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
             return False
         return RULES.is_valid(body)
 
