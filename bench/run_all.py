@@ -2,7 +2,8 @@
 
     python bench/run_all.py [NAME ...]     # NAME: server_throughput, client_overhead,
                                            # mutant_kill, observations_overhead,
-                                           # store_memory (default: all, in that order)
+                                           # store_memory, server_limits
+                                           # (default: all, in that order)
 
 Each script prints its own medians and ratios; this only runs them one after the other so that
 they never share the machine with each other, and exits non-zero if any of them failed.
@@ -22,6 +23,7 @@ SCRIPTS = (
     "mutant_kill",
     "observations_overhead",
     "store_memory",
+    "server_limits",
 )
 
 

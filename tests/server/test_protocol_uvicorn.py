@@ -53,7 +53,9 @@ def test_protocol_uvicorn_private_surface_is_still_there() -> None:
     assert not missing, f"uvicorn's HttpToolsProtocol lost {missing}: review server/protocol.py"
     assert isinstance(httptools_impl.STATUS_LINE.get(431), bytes), "uvicorn's STATUS_LINE moved"
     init = set(inspect.signature(base.__init__).parameters)
-    assert {"config", "server_state", "app_state"} <= init, f"HttpToolsProtocol.__init__ takes {init} now"
+    assert {"config", "server_state", "app_state"} <= init, (
+        f"HttpToolsProtocol.__init__ takes {init} now"
+    )
     source = inspect.getsource(base)
     absent = [name for name in _STATE if not re.search(rf"self\.{name}\b", source)]
     assert not absent, f"HttpToolsProtocol no longer sets {absent}: review server/protocol.py"
@@ -69,4 +71,4 @@ def test_protocol_uvicorn_guarded_protocol_builds_on_the_installed_uvicorn() -> 
     protocol_class = guarded_protocol(ConnectionLimits())
     protocol = protocol_class(config=config, server_state=ServerState(), app_state={})  # type: ignore[call-arg]
     assert isinstance(protocol, httptools_impl.HttpToolsProtocol)
-    assert protocol.timeout_keep_alive == ConnectionLimits().idle_timeout  # type: ignore[attr-defined]
+    assert protocol.timeout_keep_alive == ConnectionLimits().idle_timeout
