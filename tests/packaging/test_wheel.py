@@ -120,7 +120,9 @@ def test_metadata_every_upper_bound_names_its_reason(pyproject: Path) -> None:
     """An upper bound on a dependency is there only for a known break, said in a comment above
     it (the build backend's range is not package metadata)."""
     text = pyproject.read_text(encoding="utf-8")
-    lines = text[: text.index("\n[", text.index("[project]") + 1)].splitlines()
+    metadata = re.search(r"^\[project\]\n(?:(?!\[(?!project)).*\n|\n)*", text, re.M)
+    assert metadata is not None
+    lines = metadata.group(0).splitlines()
     bounded = 0
     for number, line in enumerate(lines):
         if re.search(r'^\s*(\w+\s*=\s*\[)?\s*"[^"]*<[^"]*"', line):
