@@ -14,6 +14,7 @@ folder, removed afterwards unless --keep.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -47,6 +48,16 @@ def edit_spec(text: str, facet: str) -> str:
     return re.sub(rf"\b{old}\b", str(int(old) // 2), text)
 
 
+def _commit(copy: Path) -> None:
+    """Make `copy` a git repository of its own with everything committed."""
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    identity = ["-c", "user.name=spec-change-check", "-c", "user.email=check@example.invalid"]
+    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "edited copy"]):
+        subprocess.run(
+            ["git", *identity, *argv], cwd=copy, env=env, check=True, capture_output=True
+        )
+
+
 def _make(copy: Path, *targets: str, uv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["make", "--no-print-directory", f"UV={uv}", *targets],
@@ -73,6 +84,7 @@ def main(argv: list[str]) -> int:
         shutil.copytree(ROOT, copy, ignore=IGNORED)
         spec = copy / "openapi.yaml"
         spec.write_text(edit_spec(spec.read_text(encoding="utf-8"), args.facet), "utf-8")
+        _commit(copy)  # a repository of its own, for the tests that clone the checkout
         generated = _make(copy, "client", uv=uv)
         if generated.returncode != 0:
             print(generated.stdout[-3000:] + generated.stderr[-3000:])
