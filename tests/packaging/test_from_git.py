@@ -14,7 +14,7 @@ from immoteur_contract.server import reference_app, serving
 from .support import PROPERTY, ROOT, TOKEN, clean_env, new_venv, run, uv
 
 # clones, builds and installs, then runs the suite: longer than pytest-timeout's default
-pytestmark = pytest.mark.timeout(900)
+pytestmark = pytest.mark.timeout(1200)
 
 
 def test_from_git_url_installs_client_and_suite_and_the_command_runs(

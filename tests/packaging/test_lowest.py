@@ -14,7 +14,7 @@ from .support import ROOT, new_venv, run, uv
 from .test_pythons import runs_the_contract_suite
 
 # builds a venv, runs the client tests and the suite: longer than pytest-timeout's default
-pytestmark = pytest.mark.timeout(900)
+pytestmark = pytest.mark.timeout(1200)
 
 # the kit's own test settings (pyproject.toml) need these plugins beside the [suite] extra
 _TEST_PLUGINS = ("pytest-timeout>=2.3.1",)
