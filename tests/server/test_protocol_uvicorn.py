@@ -5,6 +5,7 @@ fails in one line naming what moved, rather than the server breaking at its firs
 
 from __future__ import annotations
 
+import asyncio
 import importlib.metadata
 import inspect
 import re
@@ -69,6 +70,10 @@ def test_protocol_uvicorn_guarded_protocol_builds_on_the_installed_uvicorn() -> 
     config = Config(app=_app, http="httptools", lifespan="off")
     config.load()
     protocol_class = guarded_protocol(ConnectionLimits())
-    protocol = protocol_class(config=config, server_state=ServerState(), app_state={})  # type: ignore[call-arg]
+
+    async def build() -> asyncio.Protocol:  # uvicorn's protocol takes the running loop
+        return protocol_class(config=config, server_state=ServerState(), app_state={})  # type: ignore[call-arg]
+
+    protocol = asyncio.run(build())
     assert isinstance(protocol, httptools_impl.HttpToolsProtocol)
     assert protocol.timeout_keep_alive == ConnectionLimits().idle_timeout
