@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # what is not copied: environments, caches and build output (the copy makes its own)
 IGNORED = shutil.ignore_patterns(
-    ".venv", ".tools", ".git", "dist", "node_modules", "__pycache__", ".mypy_cache",
+    ".venv", ".tools", ".git", "dist", "__pycache__", ".mypy_cache",
     ".ruff_cache", ".pytest_cache", ".coverage*", "site",
 )  # fmt: skip
 ALLOWED = (r"^tests/docs/", r"docs?_pages?", r"test_docs")
@@ -81,7 +81,9 @@ def main(argv: list[str]) -> int:
     copy = scratch / "kit"
     started = time.monotonic()
     try:
-        shutil.copytree(ROOT, copy, ignore=IGNORED)
+        # symlinks stay links: the packaged spec (src/immoteur_contract/openapi.yaml) is a link
+        # to the root file, so the edit below reaches both
+        shutil.copytree(ROOT, copy, ignore=IGNORED, symlinks=True)
         spec = copy / "openapi.yaml"
         spec.write_text(edit_spec(spec.read_text(encoding="utf-8"), args.facet), "utf-8")
         _commit(copy)  # a repository of its own, for the tests that clone the checkout
