@@ -14,12 +14,12 @@ from immoteur_contract.server import reference_app, serving
 
 from .support import PROPERTY, SUPPORTED, TOKEN, clean_env, interpreter, new_venv, run, uv
 
+# builds venvs and runs the suite: longer than pytest-timeout's default on a loaded machine
+pytestmark = pytest.mark.timeout(1200)
+
 _FACADE = f"""
 from immoteur_contract import DataReport, IssueReports
 import sys
-
-# builds venvs and runs the suite: longer than pytest-timeout's default on a loaded machine
-pytestmark = pytest.mark.timeout(1200)
 with IssueReports(base_url=sys.argv[1]) as reports:
     created = reports.create(DataReport(["{PROPERTY}"], ["price"]))
 print(created.report_id)
