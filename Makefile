@@ -12,7 +12,7 @@ BASE_URL ?=
 SEED ?=
 contract_args := $(if $(BASE_URL),--base-url $(BASE_URL)) $(if $(SEED),--seed $(SEED))
 
-.PHONY: install client check-client lint check test contract mock mutants foreign bench docs docs-serve wheels clean
+.PHONY: install client check-client lint check test spec-change-check contract mock mutants foreign bench docs docs-serve wheels clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -48,9 +48,14 @@ check: install
 	$(RUN) lint-imports
 	$(RUN) openapi-spec-validator openapi.yaml
 
-## test: everything CI checks (the docs site's strict build and every example of README.md and docs/ included)
+## test: everything CI checks (the docs site's strict build and every example of README.md and docs/ included); prints the branch coverage, and fails under its floor (pyproject.toml)
 test: install check-client check
-	$(RUN) pytest
+	$(RUN) pytest --cov --cov-report=term
+
+## spec-change-check: make test on a copy whose spec has a facet added and the comment limit halved
+## (after make client there); only the documentation-page comparisons may fail. Not part of make test.
+spec-change-check: install
+	$(RUN) python tools/spec_change_check.py
 
 ## contract: the contract suite against the embedded reference server (or BASE_URL)
 contract: install

@@ -3,7 +3,7 @@
     python bench/run_all.py [NAME ...] [--quick] [--baseline-src DIR] [--output PATH]
 
 NAME: server_throughput, client_overhead, client_limits, proxy_latency, hostile_memory, mutant_kill,
-observations_overhead, store_memory (default: all, in that order). Each script measures side by side
+observations_overhead, store_memory, server_limits (default: all, in that order). Each script measures side by side
 with its own baseline in one run and prints Markdown (tables, medians and ratios); this runs them
 one after the other, so that they never share the machine with each other, and writes their output
 as it is, each under its own heading, after a header with the date, the machine's cores, its load
@@ -38,6 +38,7 @@ SCRIPTS = (
     "mutant_kill",
     "observations_overhead",
     "store_memory",
+    "server_limits",
 )
 QUICK_ARGS: dict[str, tuple[str, ...]] = {
     "server_throughput": ("--duration", "1", "--warmup", "0", "--rounds", "1"),
@@ -48,6 +49,7 @@ QUICK_ARGS: dict[str, tuple[str, ...]] = {
     "mutant_kill": ("--only", "created_as_200", "non_json_crashes", "--skip-transport"),
     "observations_overhead": ("--runs", "1"),
     "store_memory": ("--small", "500", "--large", "5", "--padding", "16"),
+    "server_limits": ("--rounds", "1"),
 }
 """The smallest configuration of each script: enough to show the mechanism works, not a measure."""
 

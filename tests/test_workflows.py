@@ -184,3 +184,91 @@ def test_actionlint_finds_a_broken_expression(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "broken.yml:6:" in done.stdout
+
+
+# -- what the jobs install, cache and compare with -----------------------------------------------
+
+# the oldest major version of each action that is still current (a new major raises these)
+CURRENT_ACTIONS = {
+    "actions/checkout": 5,
+    "actions/setup-python": 6,
+    "actions/setup-node": 5,
+    "actions/upload-artifact": 5,
+    "astral-sh/setup-uv": 7,
+}
+
+
+def _jobs() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (name, job_name, job)
+        for name in ("ci.yml", "contract-regression.yml")
+        for job_name, job in _workflow(name)["jobs"].items()
+    ]
+
+
+def test_workflows_regression_compares_with_the_last_run_that_uploaded_a_report() -> None:
+    workflow = _workflow("contract-regression.yml")
+    upload = next(
+        s for s in _steps(workflow) if str(s.get("uses", "")).startswith("actions/upload-artifact")
+    )
+    download = next(s for s in _steps(workflow) if "gh run download" in str(s.get("run", "")))
+    script = str(download["run"])
+    # the newest unexpired artifact of that name: only a run that uploaded a report has one
+    assert f"actions/artifacts?name={upload['with']['name']}" in script
+    assert "select(.expired | not)" in script
+    assert "gh run list" not in script
+    assert "::notice::" in script  # no earlier report is said, not silent
+    assert upload["with"]["if-no-files-found"] == "ignore"  # a run without a report uploads none
+
+
+def test_workflows_every_job_that_installs_caches_uv_downloads() -> None:
+    pinned = re.search(r"^UV_VERSION := (\S+)$", (ROOT / "Makefile").read_text(), re.M)
+    assert pinned is not None
+    for name, job_name, job in _jobs():
+        runs = " ".join(str(step.get("run", "")) for step in job["steps"])
+        if not re.search(r"\b(uv|make)\b", runs):
+            continue
+        setup = [s for s in job["steps"] if str(s.get("uses", "")).startswith("astral-sh/setup-uv")]
+        assert setup, f"{name} {job_name}: no astral-sh/setup-uv"
+        options = setup[0]["with"]
+        assert options["enable-cache"] is True, f"{name} {job_name}"
+        assert options["cache-dependency-glob"] == "uv.lock", f"{name} {job_name}"
+        assert options["version"] == pinned.group(1), f"{name} {job_name}: not the Makefile's uv"
+
+
+def test_workflows_regression_installs_only_the_suite_extra() -> None:
+    workflow = _workflow("contract-regression.yml")
+    installs = [
+        argv for step in _steps(workflow) for argv in _commands(step) if argv[:2] == ["uv", "sync"]
+    ]
+    assert installs == [["uv", "sync", "--frozen", "--no-default-groups", "--extra", "suite"]]
+    commands = [argv for step in _steps(workflow) for argv in _commands(step)]
+    assert ["make", "install"] not in commands
+
+
+def test_workflows_actions_are_current_versions() -> None:
+    for name, job_name, job in _jobs():
+        for step in job["steps"]:
+            if "uses" not in step:
+                continue
+            action, _, version = str(step["uses"]).partition("@")
+            assert action in CURRENT_ACTIONS, f"{name} {job_name}: {action} has no known version"
+            major = int(version.removeprefix("v").split(".")[0])
+            assert major >= CURRENT_ACTIONS[action], f"{name} {job_name}: {step['uses']} is old"
+
+
+def test_workflows_ci_runs_client_tests_and_a_contract_run_on_every_supported_python() -> None:
+    requires = re.search(
+        r'^requires-python = ">=3\.(\d+)"$', (ROOT / "pyproject.toml").read_text(), re.M
+    )
+    assert requires is not None
+    job = _workflow("ci.yml")["jobs"]["pythons"]
+    pythons = job["strategy"]["matrix"]["python"]
+    assert pythons == [f"3.{minor}" for minor in range(int(requires.group(1)), 15)]
+    commands = [argv for step in job["steps"] for argv in _commands(step)]
+    assert [".venv/bin/pytest", "tests/client", "-q"] in commands
+    (run,) = [argv for argv in commands if Path(argv[0]).name == "immoteur-contract"]
+    assert _parse(run[1:]).command == "run"
+    (sync,) = [argv for argv in commands if argv[:2] == ["uv", "sync"]]
+    assert "--all-extras" not in sync
+    assert "dev" not in sync

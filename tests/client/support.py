@@ -8,7 +8,6 @@ Nothing here contacts a host other than 127.0.0.1.
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -119,13 +118,13 @@ class Filer:
     flavour: str
     portal: anyio.from_thread.BlockingPortal
     sleeps: list[float] = field(default_factory=list)
-    really_sleep: bool = False
-    """Also wait the recorded delays (for servers whose rate-limit window must pass)."""
+    on_sleep: Callable[[float], object] | None = None
+    """Called with each recorded delay instead of waiting it (e.g. to move a server's clock)."""
 
     def _record(self, delay: float) -> None:
         self.sleeps.append(delay)
-        if self.really_sleep:
-            time.sleep(delay)
+        if self.on_sleep is not None:
+            self.on_sleep(delay)
 
     def scripted_server(self, *faults: Mapping[str, Any]) -> ReferenceServer:
         """The reference server, in-process, with `faults` queued through its inspection API
@@ -174,9 +173,7 @@ class Filer:
         assert transport is None or isinstance(transport, httpx.AsyncBaseTransport)
 
         async def record(delay: float) -> None:
-            self.sleeps.append(delay)
-            if self.really_sleep:
-                await anyio.sleep(delay)
+            self._record(delay)
 
         async def file() -> CreatedReport:
             async with AsyncIssueReports(

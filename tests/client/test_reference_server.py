@@ -17,8 +17,9 @@ from immoteur_contract.client import (
     ServerError,
     ValidationFailedError,
 )
-from immoteur_contract.rules import RULES
+from immoteur_contract.rules import CONTRACT, RULES
 from immoteur_contract.server import ReferenceServer, ServerSettings, create_app, reference_app
+from immoteur_contract.server.faults import RateLimitMiddleware
 
 from .support import PROPERTY, TOKEN, Filer, seed_failing, serving
 
@@ -93,14 +94,16 @@ def test_create_raises_server_error_when_the_server_keeps_failing(filer: Filer) 
 
 
 def test_create_retries_a_429_after_the_servers_retry_after(filer: Filer) -> None:
-    app = create_app(ServerSettings(token=TOKEN, rate_limit=1))
-    filer.really_sleep = True  # the server's one-second window has to pass
-    transport = filer.app_transport(app)
-    filer.create(REPORT, transport=transport)
+    now = [100.0]  # the rate limit's clock, moved only by the client's sleeps
+    server = create_app(ServerSettings(token=TOKEN))
+    app = RateLimitMiddleware(server, per_second=1, prefix=CONTRACT.base_path, clock=lambda: now[0])
+    filer.on_sleep = lambda delay: now.__setitem__(0, now[0] + delay)
+    filer.create(REPORT, transport=filer.app_transport(app))
     assert filer.sleeps == []
     filer.create(REPORT, transport=filer.app_transport(app))  # 429 Retry-After: 1, then 201
     assert filer.sleeps == [1.0]
-    assert len(app.store.list()) == 2
+    assert now == [101.0]
+    assert len(server.store.list()) == 2
 
 
 def test_create_over_http_times_out_and_does_not_retry_a_slow_server(filer: Filer) -> None:

@@ -21,7 +21,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from immoteur_contract.mutants import CORRECT_SERVERS, FAULTY_SERVERS
+
+# the whole mutants run: longer than pytest-timeout's default (pyproject.toml)
+pytestmark = pytest.mark.timeout(1800)
 
 REFERENCE_SEEDS = 5
 SEED = 0

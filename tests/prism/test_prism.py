@@ -28,6 +28,9 @@ import pytest
 
 from immoteur_contract.server import free_port
 
+# two Prism runs of up to 600 s each: longer than pytest-timeout's default (pyproject.toml)
+pytestmark = pytest.mark.timeout(1200)
+
 ROOT = Path(__file__).resolve().parents[2]
 PRISM_DIR = ROOT / "bench" / "prism"
 PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"

@@ -2,7 +2,10 @@
 in time and size, every stored report was answered, and a crash loses nothing acknowledged.
 
 The servers run with short timeouts (TIMEOUT seconds, set by option) so that the module takes
-seconds; the defaults are documented in the README and checked in test_limits.py.
+seconds; the defaults are documented in the README and checked in test_limits.py. The tests
+assert behaviour only (what is answered, what is closed, what is stored); how soon is measured in
+bench/server_limits.py. Every wait has a deadline (WAIT_DEADLINE), so that a dead server or
+thread fails the test instead of hanging it.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import resource
+import select
 import selectors
 import socket
 import threading
@@ -29,8 +33,9 @@ from .live import LOOPBACK, MockProcess, mock_process
 TIMEOUT = 0.5
 """The idle, header and body timeouts of the servers under test, in seconds."""
 
-SLACK = 2.0
-"""How much later than its timeout a connection may be closed on a loaded machine."""
+WAIT_DEADLINE = 30.0
+"""Seconds a test waits for what should happen at once (a guard against hangs, not a speed
+bound: a connection the server never closes, a thread that never answers)."""
 
 SHORT_TIMEOUTS = [
     *("--idle-timeout", str(TIMEOUT)),
@@ -62,15 +67,18 @@ def _address(mock: MockProcess) -> tuple[str, int]:
     return LOOPBACK, int(mock.base_url.rsplit(":", 1)[1])
 
 
-def _read_until_closed(sock: socket.socket, limit: float) -> tuple[bytes, float]:
-    """Everything the server sends until it closes, and the seconds that took."""
-    started = time.monotonic()
-    sock.settimeout(limit)
+def _read_until_closed(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection; fails the test when the
+    server has not closed it within WAIT_DEADLINE."""
+    sock.settimeout(WAIT_DEADLINE)
     received = b""
-    with contextlib.suppress(ConnectionResetError):
-        while chunk := sock.recv(65536):
-            received += chunk
-    return received, time.monotonic() - started
+    try:
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(65536):
+                received += chunk
+    except TimeoutError:
+        pytest.fail(f"the server did not close the connection within {WAIT_DEADLINE} s")
+    return received
 
 
 def _status(response: bytes) -> int:
@@ -95,25 +103,26 @@ def test_connection_that_stops_sending_is_closed_after_its_timeout(
     mock, _ = server
     with socket.create_connection(_address(mock)) as sock:
         sock.sendall(sent)
-        response, waited = _read_until_closed(sock, TIMEOUT + SLACK)
+        response = _read_until_closed(sock)
     assert _status(response) == status
-    assert TIMEOUT * 0.8 <= waited <= TIMEOUT + SLACK
 
 
 def test_slowloris_headers_are_cut_at_the_header_timeout(
     server: tuple[MockProcess, Path],
 ) -> None:
     mock, _ = server
+    lines = 0
     with socket.create_connection(_address(mock)) as sock:
-        started = time.monotonic()
         sock.sendall(b"GET /_mock/reports HTTP/1.1\r\n")
+        deadline = time.monotonic() + WAIT_DEADLINE
         with contextlib.suppress(OSError):
-            for _ in range(int((TIMEOUT + SLACK) / 0.05)):
-                sock.sendall(b"X: y\r\n")  # a header line every 50 ms, never the blank line
-                time.sleep(0.05)
-        response, _ = _read_until_closed(sock, SLACK)
+            # a header line every 50 ms, never the blank line, until the server answers
+            while not select.select([sock], [], [], 0.05)[0] and time.monotonic() < deadline:
+                sock.sendall(b"X: y\r\n")
+                lines += 1
+        response = _read_until_closed(sock)
     assert _status(response) == 408
-    assert time.monotonic() - started <= TIMEOUT + SLACK + 0.5
+    assert lines > 0  # cut while the headers still trickled in, not for sending nothing
 
 
 @pytest.mark.parametrize(
@@ -131,35 +140,38 @@ def test_oversized_head_is_refused_fast_while_a_normal_client_is_served(
     server: tuple[MockProcess, Path], head: bytes, status: int
 ) -> None:
     mock, _ = server
-    answers: list[tuple[int, float]] = []
+    answers: list[int] = []
+    answered = threading.Condition()
     done = threading.Event()
 
     def normal_client() -> None:
-        with httpx.Client(base_url=mock.base_url, headers=AUTH) as client:
+        with httpx.Client(base_url=mock.base_url, headers=AUTH, timeout=WAIT_DEADLINE) as client:
             while not done.is_set():
-                started = time.monotonic()
                 response = client.post(CONTRACT.endpoint_path, json=valid_body())
-                answers.append((response.status_code, time.monotonic() - started))
+                with answered:
+                    answers.append(response.status_code)
+                    answered.notify_all()
 
-    worker = threading.Thread(target=normal_client)
+    def wait_for_answers(count: int) -> None:
+        with answered:
+            got = answered.wait_for(lambda: len(answers) >= count, timeout=WAIT_DEADLINE)
+        assert got, f"the normal client got {len(answers)} answers, not {count}"
+
+    worker = threading.Thread(target=normal_client, daemon=True)
     worker.start()
     try:
-        while not answers:
-            time.sleep(0.01)
+        wait_for_answers(1)
         with socket.create_connection(_address(mock)) as sock:
-            started = time.monotonic()
             with contextlib.suppress(ConnectionResetError, BrokenPipeError):
                 sock.sendall(head)
-            response, _ = _read_until_closed(sock, SLACK)
-            refused_after = time.monotonic() - started
-        time.sleep(0.2)
+            response = _read_until_closed(sock)
+        wait_for_answers(len(answers) + 5)  # still served after the refusal
     finally:
         done.set()
-        worker.join()
+        worker.join(timeout=WAIT_DEADLINE)
+    assert not worker.is_alive()
     assert _status(response) == status
-    assert refused_after < 1.0
-    assert {status for status, _ in answers} == {201}
-    assert max(seconds for _, seconds in answers) < 1.0  # unbounded: an 80 MB URL stalled 4 s
+    assert set(answers) == {201}  # the normal client got every 201 while the head was refused
 
 
 def test_garbage_after_a_valid_request_gets_the_201_first_and_stores_only_that(
@@ -170,7 +182,7 @@ def test_garbage_after_a_valid_request_gets_the_201_first_and_stores_only_that(
         before = len(store)
         with socket.create_connection(_address(mock)) as sock:
             sock.sendall(REQUEST + b"\x00 this is not HTTP\r\n\r\n")
-            response, _ = _read_until_closed(sock, SLACK)
+            response = _read_until_closed(sock)
         created, _, rest = response.partition(b"\r\n\r\n")
         assert _status(created) == 201
         report_id = json.loads(rest[: rest.index(b"}") + 1])["reportId"]
@@ -184,7 +196,7 @@ def test_request_then_half_close_still_gets_its_201(server: tuple[MockProcess, P
     with socket.create_connection(_address(mock)) as sock:
         sock.sendall(REQUEST)
         sock.shutdown(socket.SHUT_WR)
-        response, _ = _read_until_closed(sock, SLACK)
+        response = _read_until_closed(sock)
     assert _status(response) == 201
     report_id = json.loads(response.partition(b"\r\n\r\n")[2])["reportId"]
     with contextlib.closing(SqliteStore(store_path)) as store:
@@ -194,6 +206,7 @@ def test_request_then_half_close_still_gets_its_201(server: tuple[MockProcess, P
 def test_kill_9_mid_load_loses_and_duplicates_nothing_that_got_a_201(tmp_path: Path) -> None:
     store_path = tmp_path / "reports.db"
     acknowledged: list[str] = []
+    enough = threading.Event()
     senders = 8
     with mock_process(
         ["--store", str(store_path), *SHORT_TIMEOUTS], {"IMMOTEUR_MOCK_TOKEN": TOKEN}
@@ -209,16 +222,19 @@ def test_kill_9_mid_load_loses_and_duplicates_nothing_that_got_a_201(tmp_path: P
                         return
                     assert response.status_code == 201
                     acknowledged.append(response.json()["reportId"])
+                    if len(acknowledged) >= 200:
+                        enough.set()
 
-        threads = [threading.Thread(target=send_until_refused) for _ in range(senders)]
+        threads = [threading.Thread(target=send_until_refused, daemon=True) for _ in range(senders)]
         for thread in threads:
             thread.start()
-        while len(acknowledged) < 200:
-            time.sleep(0.01)
+        reached = enough.wait(timeout=WAIT_DEADLINE)
         mock.process.kill()
         for thread in threads:
-            thread.join()
-        mock.process.communicate(timeout=30)
+            thread.join(timeout=WAIT_DEADLINE)
+        mock.process.communicate(timeout=WAIT_DEADLINE)
+    assert reached, f"only {len(acknowledged)} reports acknowledged before the deadline"
+    assert not any(thread.is_alive() for thread in threads)
     with contextlib.closing(SqliteStore(store_path)) as store:
         stored = [report.report_id for report in store.list()]
     assert len(set(stored)) == len(stored)
@@ -247,7 +263,7 @@ def test_1100_stuck_connections_under_1024_descriptors_are_closed_and_service_re
                 sock = socket.create_connection(_address(mock))
                 sock.sendall(partial[index % 3])
                 stuck.append(sock)
-            still_open = _closed_by_server_until(stuck, started + 3 * (TIMEOUT + SLACK))
+            still_open = _closed_by_server_until(stuck, started + WAIT_DEADLINE)
             assert not still_open, f"{still_open} of 1100 connections still open"
             assert _post(mock).status_code == 201
             assert mock.process.poll() is None
@@ -277,7 +293,8 @@ def test_two_workers_share_one_store_without_loss_or_duplicates(tmp_path: Path) 
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join()
+            thread.join(timeout=WAIT_DEADLINE)
+        assert not any(thread.is_alive() for thread in threads)
         assert len(_children(mock.process.pid)) == 2
         mock.stop()
     assert mock.process.returncode == 0

@@ -10,6 +10,7 @@ import fcntl
 import itertools
 import os
 import sqlite3
+import struct
 import threading
 import time
 from pathlib import Path
@@ -30,6 +31,9 @@ from immoteur_contract.server.sqlite_store import CHECKPOINT_PERIOD, TRIM_CHUNK
 from .conftest import AUTH, TOKEN, numbered_report, spec_examples, spec_reports
 
 REPORTS = spec_reports()
+WAIT_DEADLINE = 30.0
+"""Seconds a test waits for something that should happen at once before it fails (a deadline
+against hangs, not a speed bound)."""
 
 
 def _rows_in_file(path: Path) -> int:
@@ -162,22 +166,36 @@ async def test_a_busy_file_never_stops_the_event_loop_and_its_reports_commit_tog
     store._db.set_trace_callback(statements.append)  # what SQLite is asked to run
     other_worker = os.open(f"{path}.lock", os.O_RDWR)
     fcntl.flock(other_worker, fcntl.LOCK_EX)  # another process is writing
+    # should the store wait for the lock inside the loop, the test would stop here: the other
+    # worker then lets go after WAIT_DEADLINE, and the test fails instead of hanging
+    rescue = threading.Timer(WAIT_DEADLINE, fcntl.flock, (other_worker, fcntl.LOCK_UN))
+    rescue.start()
     first = [asyncio.ensure_future(store.add_together(numbered_report(n))) for n in range(5)]
-    ticks = 0
-    deadline = time.monotonic() + 0.3
-    while time.monotonic() < deadline:  # the loop goes on while the file is busy
+    for _ in range(15):  # the loop goes on while the file is busy
         await asyncio.sleep(0.01)
-        ticks += 1
     later = [asyncio.ensure_future(store.add_together(numbered_report(n))) for n in range(5, 8)]
-    await asyncio.sleep(0.05)
+    for _ in range(5):
+        await asyncio.sleep(0.01)
+    loop_went_on = rescue.is_alive()
+    rescue.cancel()
+    assert loop_went_on, "the event loop stopped while the file was busy"
     assert not any(task.done() for task in first + later)  # nothing acknowledged before commit
     fcntl.flock(other_worker, fcntl.LOCK_UN)
     os.close(other_worker)
-    await asyncio.wait_for(asyncio.gather(*first, *later), timeout=5)
-    assert ticks >= 15
+    await asyncio.wait_for(asyncio.gather(*first, *later), timeout=WAIT_DEADLINE)
     assert statements.count("COMMIT") == 1  # those that came while waiting joined the first
     assert [r.body["n"] for r in store.list()] == list(range(8))
     store.close()
+
+
+def _wal_frames(path: Path) -> tuple[int, int]:
+    """(frames in the WAL, frames checkpointed back) from the WAL index (`PATH-shm`), read
+    without taking part: the header's mxFrame (offset 16) and nBackfill (offset 96), both in
+    the machine's byte order."""
+    index = Path(f"{path}-shm").read_bytes()[:100]
+    (frames,) = struct.unpack_from("=I", index, 16)
+    (copied,) = struct.unpack_from("=I", index, 96)
+    return frames, copied
 
 
 def test_commits_leave_checkpoints_to_the_checkpoint_thread(tmp_path: Path) -> None:
@@ -188,11 +206,15 @@ def test_commits_leave_checkpoints_to_the_checkpoint_thread(tmp_path: Path) -> N
     assert autocheckpoint == 0  # never inside a commit, under the file's lock
     for n in range(50):
         store.add(numbered_report(n))
-    time.sleep(CHECKPOINT_PERIOD * 5)
+    deadline = time.monotonic() + WAIT_DEADLINE
+    while (frames := _wal_frames(path))[1] < frames[0] and time.monotonic() < deadline:
+        time.sleep(CHECKPOINT_PERIOD / 2)  # until the checkpoint thread has copied every frame
+    assert frames[0] > 0
+    assert frames[1] == frames[0], f"the checkpoint thread copied {frames[1]} of {frames[0]}"
     with contextlib.closing(sqlite3.connect(path)) as db:
-        # (busy, frames in the WAL, frames already copied back): nothing was left to copy
-        busy, frames, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    assert (busy, frames > 0, copied) == (0, True, frames)
+        # (busy, frames in the WAL, frames copied back): the file is not held by a checkpoint
+        busy, in_wal, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert (busy, copied) == (0, in_wal)
     (own,) = [thread for thread in threading.enumerate() if thread not in before]
     assert own.name == "store-checkpoint"
     store.close()

@@ -154,10 +154,13 @@ def _pytest_parts(
         "-q",
         "-p",
         "anyio.pytest_plugin",
+        "-p",
+        "pytest_timeout",
         f"--junitxml={junit}",
     ]
-    # No plugin autoload: the kit's own tests need none, and loading schemathesis' and
-    # hypothesis' plugins would double each process' start-up time.
+    # No plugin autoload: the kit's own tests need only anyio's and pytest-timeout's (its
+    # `timeout` setting is in pyproject.toml), and loading schemathesis' and hypothesis' plugins
+    # would double each process' start-up time.
     env = {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     done = _run([*command, "--continue-on-collection-errors", "-k", _LONG_TESTS, *targets], env)
     output = done.stdout + done.stderr

@@ -24,6 +24,9 @@ import pytest
 from .kit import PartOutcome, run_kit
 from .scenarios import PARTS, SCENARIOS, Scenario
 
+# the kit on every scenario's copy: longer than pytest-timeout's default (pyproject.toml)
+pytestmark = pytest.mark.timeout(1800)
+
 CASES = [
     pytest.param(scenario, part, id=f"{scenario.name}-{part}")
     for scenario in SCENARIOS

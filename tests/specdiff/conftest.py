@@ -11,13 +11,13 @@ import yaml
 
 from immoteur_contract.spec import SPEC_PATH
 
-_DOCUMENT = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+SPEC_DOCUMENT: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
 def document() -> dict[str, Any]:
     """A fresh deep copy of openapi.yaml, loaded."""
-    return copy.deepcopy(_DOCUMENT)
+    return copy.deepcopy(SPEC_DOCUMENT)
 
 
 def write(path: Path, document: Any) -> Path:

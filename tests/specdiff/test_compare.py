@@ -15,26 +15,40 @@ import pytest
 from immoteur_contract.specdiff import Impact, compare
 from immoteur_contract.specdiff.compare import breaks_callers
 
-from ..spec_change.scenarios import operation_of, request_of, schemas_of
+from ..spec_change.scenarios import first_not_in, operation_of, request_of, schemas_of
+from .conftest import SPEC_DOCUMENT
 
 Doc = dict[str, Any]
 CALLERS, IMPLEMENTATIONS, COMPATIBLE = Impact.CALLERS, Impact.IMPLEMENTATIONS, Impact.COMPATIBLE
 
+# the edits' names and numbers, read from the spec under test, so that each edit still changes
+# something (and each expected line says what) on a spec that has already changed
+_FACETS: list[str] = schemas_of(SPEC_DOCUMENT)["IssueFacet"]["enum"]
+FACET = first_not_in(_FACETS, ("energy", "heating", "parking", "garden"))
+"""A facet the spec does not have: the one `add_facet` adds."""
+GONE = "status" if "status" in _FACETS else _FACETS[-1]
+"""A facet the spec has: the one `remove_facet` removes."""
+LIMIT = int(request_of(SPEC_DOCUMENT)["properties"]["comment"]["maxLength"])
+LOWER, HIGHER = LIMIT // 2, LIMIT + 2000
+"""The comment limits `lower_comment_limit` and `raise_comment_limit` set."""
+LOWERED = f"comment maxLength {LIMIT} -> {LOWER}: breaking for callers"
+FACET_ADDED = f"IssueFacet + {FACET}: implementations must accept it"
+
 
 def add_facet(doc: Doc) -> None:
-    schemas_of(doc)["IssueFacet"]["enum"].append("energy")
+    schemas_of(doc)["IssueFacet"]["enum"].append(FACET)
 
 
 def remove_facet(doc: Doc) -> None:
-    schemas_of(doc)["IssueFacet"]["enum"].remove("status")
+    schemas_of(doc)["IssueFacet"]["enum"].remove(GONE)
 
 
 def lower_comment_limit(doc: Doc) -> None:
-    request_of(doc)["properties"]["comment"]["maxLength"] = 2000
+    request_of(doc)["properties"]["comment"]["maxLength"] = LOWER
 
 
 def raise_comment_limit(doc: Doc) -> None:
-    request_of(doc)["properties"]["comment"]["maxLength"] = 6000
+    request_of(doc)["properties"]["comment"]["maxLength"] = HIGHER
 
 
 def raise_property_ids_min_items(doc: Doc) -> None:
@@ -156,20 +170,25 @@ def reword_descriptions(doc: Doc) -> None:
 SCENARIOS = [
     pytest.param(
         add_facet,
-        [("IssueFacet + energy: implementations must accept it", IMPLEMENTATIONS)],
+        [(FACET_ADDED, IMPLEMENTATIONS)],
         id="facet-added",
     ),
     pytest.param(
-        remove_facet, [("IssueFacet - status: breaking for callers", CALLERS)], id="facet-removed"
+        remove_facet, [(f"IssueFacet - {GONE}: breaking for callers", CALLERS)], id="facet-removed"
     ),
     pytest.param(
         lower_comment_limit,
-        [("comment maxLength 4000 -> 2000: breaking for callers", CALLERS)],
+        [(LOWERED, CALLERS)],
         id="limit-lowered",
     ),
     pytest.param(
         raise_comment_limit,
-        [("comment maxLength 4000 -> 6000: implementations must accept it", IMPLEMENTATIONS)],
+        [
+            (
+                f"comment maxLength {LIMIT} -> {HIGHER}: implementations must accept it",
+                IMPLEMENTATIONS,
+            )
+        ],
         id="limit-raised",
     ),
     pytest.param(
@@ -360,10 +379,7 @@ def test_compare_of_the_issue_scenario_names_both_changes(document: Doc) -> None
     add_facet(new)
     lower_comment_limit(new)
     lines = [change.line for change in compare(document, new)]
-    assert lines == [
-        "comment maxLength 4000 -> 2000: breaking for callers",
-        "IssueFacet + energy: implementations must accept it",
-    ]
+    assert lines == [LOWERED, FACET_ADDED]
 
 
 def test_compare_lists_changes_worst_first(document: Doc) -> None:

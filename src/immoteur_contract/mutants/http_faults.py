@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -215,10 +217,24 @@ def _small_body_limit(request: Request, response: Response) -> Response:
     return response
 
 
+def _valid_body_over(limit: int) -> dict[str, Any]:
+    """A valid data report whose JSON body is over `limit` bytes: the longest comment the spec
+    allows (in 4-byte characters), then as many more property ids as it takes, so that it
+    stays valid whatever the spec's comment limit is."""
+    body = example("data", comment="\U0001f3e0" * CONTRACT.comment_max_length)
+    ids = list(body["propertyIds"])
+    for number in itertools.count(1):
+        if len(json.dumps(body, ensure_ascii=False).encode("utf-8")) > limit:
+            return body
+        ids.append(str(uuid.UUID(int=number, version=4)))
+        body["propertyIds"] = list(ids)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 response_fault(
     "bodies_over_8_kib_refused",
     "a body over 8 KiB gets 413 (a proxy limit), so a valid report with a long comment is refused",
-    Witness(json=example("data", comment="\U0001f3e0" * 4000)),
+    Witness(json=_valid_body_over(_SMALL_BODY_LIMIT)),
 )(_small_body_limit)
 
 

@@ -32,8 +32,17 @@ from .options import DEFAULT_EXAMPLES, TARGET_OPTIONS
 
 __all__ = ["SUITE_DIR", "add_arguments", "pytest_args", "run"]
 
-SUITE_DIR = Path(__file__).resolve().parents[3] / "contract_tests"
-"""The contract suite, next to src/ in the repository."""
+_PACKAGE = Path(__file__).resolve().parents[1]
+SUITE_DIR = next(
+    (
+        suite
+        for suite in (_PACKAGE / "contract_tests", _PACKAGE.parents[1] / "contract_tests")
+        if suite.is_dir()
+    ),
+    _PACKAGE.parents[1] / "contract_tests",
+)
+"""The contract suite: inside the installed package (the wheel carries it there), or next to
+src/ in the repository."""
 
 
 OUTPUTS = {

@@ -15,6 +15,15 @@ connection: uvicorn answers a parse error (a valid request followed by garbage i
 write) with 400 and closes at once, dropping the 201 of the valid request it has already handed
 to the app. Here the 400 (or 408/414/431) waits until the requests before it are answered, and
 a client that half-closes after a complete request still gets its answer.
+
+Why a subclass of a private class: uvicorn's public options give none of these limits on the
+httptools stack. `h11_max_incomplete_event_size` bounds only the h11 stack's buffer (h11 is the
+slower stack here), `timeout_keep_alive` only the idle time between requests, `limit_concurrency`
+and `limit_max_requests` count connections and requests, not bytes or seconds within one; there
+is no option for a header size or count, a URL size, or a header or body timeout. So pyproject.toml
+bounds uvicorn to the versions tested (0.54 and 0.55: the server tests pass on both), and
+tests/server/test_protocol_uvicorn.py fails in one line naming what moved when a uvicorn release
+changes the private surface used here (HttpToolsProtocol's callbacks and state, STATUS_LINE).
 """
 
 from __future__ import annotations

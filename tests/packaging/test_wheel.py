@@ -10,36 +10,29 @@ import importlib.metadata
 import importlib.util
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
+from itertools import chain
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
 from immoteur_contract.cli import main
 from immoteur_contract.server import reference_app, serving
 from immoteur_contract.spec import SPEC_PATH
 
-ROOT = Path(__file__).resolve().parent.parent
+from .support import PROPERTY, ROOT, TOKEN, new_venv, run, uv
+
 # what only the kit's extras bring; the client must do without them
 KIT_ONLY = ("hypothesis", "pytest", "schemathesis", "starlette", "uvicorn")
-PROPERTY = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
-TOKEN = "packaging-test-token"
-
-
-def _uv() -> str:
-    found = shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
-    if not Path(found).exists():
-        pytest.skip("uv is not installed (make install puts it in .tools/)")
-    return found
 
 
 def _run(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, capture_output=True, text=True, check=False, env=env, timeout=120)
+    return run(*argv, env=env, timeout=120)
 
 
 _IMPORTS_PROBE = f"""
@@ -91,38 +84,69 @@ def test_extras_keep_the_kit_out_of_the_package_itself() -> None:
     names = [re.split(r"[\[=<>~!; ]", dep)[0] for dep in project["dependencies"]]
     assert not set(names) & set(KIT_ONLY)
     extras = project["optional-dependencies"]
-    assert "uvicorn[standard]==0.54.0" in extras["server"]
+    assert any(dep.startswith("uvicorn[standard]") for dep in extras["server"])
     assert "immoteur-contract[server]" in extras["suite"]
+
+
+def _requirements(pyproject: Path) -> list[Requirement]:
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    listed = [*project["dependencies"], *chain(*project.get("optional-dependencies", {}).values())]
+    return [Requirement(dep) for dep in listed]
+
+
+@pytest.mark.parametrize(
+    "pyproject",
+    [
+        pytest.param(ROOT / "pyproject.toml", id="kit"),
+        pytest.param(ROOT / "generated_client" / "pyproject.toml", id="client"),
+    ],
+)
+def test_metadata_pins_no_exact_version_and_caps_no_python(pyproject: Path) -> None:
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    assert project["requires-python"] == ">=3.11"
+    for requirement in _requirements(pyproject):
+        operators = {spec.operator for spec in requirement.specifier}
+        assert not operators & {"==", "===", "~="}, f"{pyproject.name}: {requirement} is a pin"
+
+
+@pytest.mark.parametrize(
+    "pyproject",
+    [
+        pytest.param(ROOT / "pyproject.toml", id="kit"),
+        pytest.param(ROOT / "generated_client" / "pyproject.toml", id="client"),
+    ],
+)
+def test_metadata_every_upper_bound_names_its_reason(pyproject: Path) -> None:
+    """An upper bound on a dependency is there only for a known break, said in a comment above
+    it (the build backend's range is not package metadata)."""
+    text = pyproject.read_text(encoding="utf-8")
+    metadata = re.search(r"^\[project\]\n(?:(?!\[(?!project)).*\n|\n)*", text, re.M)
+    assert metadata is not None
+    lines = metadata.group(0).splitlines()
+    bounded = 0
+    for number, line in enumerate(lines):
+        if re.search(r'^\s*(\w+\s*=\s*\[)?\s*"[^"]*<[^"]*"', line):
+            bounded += 1
+            assert lines[number - 1].lstrip().startswith("#"), f"no reason above: {line.strip()}"
+    assert bounded >= 1  # uvicorn (kit), httpx (client): the check saw them
 
 
 # -- the wheel, installed alone ----------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def fresh_venv(tmp_path_factory: pytest.TempPathFactory, wheels: Path, pins: Path) -> Path:
     """A new venv with the built wheels of immoteur-client and immoteur-contract, no extras,
     at the versions uv.lock pins; yields its bin directory."""
-    uv, scratch = _uv(), tmp_path_factory.mktemp("wheel")
-    wheels, venv = scratch / "wheels", scratch / "venv"
-    for project in (ROOT / "generated_client", ROOT):
-        built = _run(uv, "build", "--wheel", "--out-dir", str(wheels), str(project))
-        assert built.returncode == 0, built.stderr
-        assert "warning" not in built.stderr.lower(), built.stderr
-    pins = _run(uv, "export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes",
-                "--no-emit-package", "immoteur-client", "--directory", str(ROOT))  # fmt: skip
-    assert pins.returncode == 0, pins.stderr
-    (scratch / "pins.txt").write_text(pins.stdout, encoding="utf-8")
-    made = _run(uv, "venv", "--quiet", "--python", sys.executable, str(venv))
-    assert made.returncode == 0, made.stderr
-    python = str(venv / "bin" / "python")
-    installed = _run(uv, "pip", "install", "--python", python, "--find-links", str(wheels),
-                     "--constraint", str(scratch / "pins.txt"), "immoteur-contract")  # fmt: skip
+    python = new_venv(sys.executable, tmp_path_factory.mktemp("wheel") / "venv")
+    installed = _run(uv(), "pip", "install", "--python", str(python), "--find-links", str(wheels),
+                     "--constraint", str(pins), "immoteur-contract")  # fmt: skip
     assert installed.returncode == 0, installed.stderr
-    return venv / "bin"
+    return python.parent
 
 
 def test_wheel_without_extras_holds_no_kit_package(fresh_venv: Path) -> None:
-    listed = _run(_uv(), "pip", "list", "--python", str(fresh_venv / "python"), "--format", "json")
+    listed = _run(uv(), "pip", "list", "--python", str(fresh_venv / "python"), "--format", "json")
     names = {package["name"] for package in yaml.safe_load(listed.stdout)}
     assert {"immoteur-contract", "immoteur-client", "httpx"} <= names
     assert not names & set(KIT_ONLY)
