@@ -41,7 +41,7 @@ def _strict_rfc_json(raw: bytes) -> Any:
 
 
 @pytest.mark.parametrize(
-    "probe", [p for p in GRAMMAR_PROBES.values() if p.reading != "open"], ids=str
+    "probe", [p for p in GRAMMAR_PROBES.values() if p.reading != "open"], ids=lambda probe: probe.id
 )
 def test_grammar_probe_is_json_exactly_when_its_row_says(probe: Any) -> None:
     content = probe.content(BASE)
