@@ -48,9 +48,12 @@ check: install
 	$(RUN) lint-imports
 	$(RUN) openapi-spec-validator openapi.yaml
 
-## test: everything CI checks (the docs site's strict build and every example of README.md and docs/ included); prints the branch coverage, and fails under its floor (pyproject.toml)
+## test: everything CI checks (the docs site's strict build and every example of README.md and docs/
+## included), on two pytest-xdist workers; prints the branch coverage, and fails under its floor
+## (pyproject.toml). PYTEST_WORKERS=0 runs the tests one after the other.
+PYTEST_WORKERS ?= 2
 test: install check-client check
-	$(RUN) pytest --cov --cov-report=term
+	$(RUN) pytest -n $(PYTEST_WORKERS) --cov --cov-report=term
 
 ## spec-change-check: make test on a copy whose spec has a facet added and the comment limit halved
 ## (after make client there); only the documentation-page comparisons may fail. Not part of make test.

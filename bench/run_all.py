@@ -3,15 +3,16 @@
     python bench/run_all.py [NAME ...] [--quick] [--baseline-src DIR] [--output PATH]
 
 NAME: server_throughput, client_overhead, client_limits, proxy_latency, hostile_memory, mutant_kill,
-observations_overhead, store_memory, server_limits (default: all, in that order). Each script measures side by side
-with its own baseline in one run and prints Markdown (tables, medians and ratios); this runs them
-one after the other, so that they never share the machine with each other, and writes their output
-as it is, each under its own heading, after a header with the date, the machine's cores, its load
-average before and after each script, Python's version and the commit measured. No figure in the
-file is typed by hand: a comparison with an older version of the kit appears only when a script
-measured it, from the checkout given by `--baseline-src` (passed to store_memory.py). `--quick` runs
-each script in its smallest configuration, to check the mechanism, and says so in the file. Exits
-non-zero if any script failed (its output and exit status are still written).
+observations_overhead, store_memory, server_limits (default: all, in that order). Each script
+measures side by side with its own baseline in one run and prints Markdown (tables, medians and
+ratios); this runs them one after the other, so that they never share the machine with each other,
+and writes their output as it is, each under its own heading, after a header with the date, the
+machine's cores, its load average before and after each script, Python's version and the commit
+measured. No figure in the file is typed by hand: a comparison with an older version of the kit
+appears only when a script measured it, from the checkout given by `--baseline-src` (passed to
+store_memory.py). `--quick` runs each script in its smallest configuration, to check the mechanism,
+and says so in the file. Exits non-zero if any script failed (its output and exit status are still
+written).
 """
 
 from __future__ import annotations
