@@ -37,6 +37,8 @@ from immoteur_contract.server import free_port
 CLI = [sys.executable, "-m", "immoteur_contract.cli"]
 LATE = 100
 """Requests within which every faulty server should be caught (tests/mutants/test_kill.py)."""
+BY_KIND = "Requests to the first failure, by kind of fault"
+"""The heading of the summary table that run_all.py copies into the README."""
 
 
 def _median(values: Sequence[float | int | None]) -> float | None:
@@ -95,7 +97,33 @@ def kill_times(names: Sequence[str], runs: int, seed: int, jobs: int) -> str:
         f"{len(late)} past {LATE}{(' (' + ', '.join(late) + ')') if late else ''}; "
         f"{len(plan)} runs in {wall:.1f} s wall with {jobs} job(s)."
     )
-    return "\n".join(lines)
+    return "\n".join([*by_kind(names, by_name), "", *lines])
+
+
+def by_kind(names: Sequence[str], by_name: dict[str, list[Outcome]]) -> list[str]:
+    """The summary: per kind of fault (FaultyServer.kind) and in all, how many faulty servers,
+    how many were killed, and the median and largest number of requests to the first failure."""
+    kinds: dict[str, list[str]] = {}
+    for name in names:
+        kinds.setdefault(FAULTY_SERVERS[name].kind, []).append(name)
+    lines = [
+        f"## {BY_KIND}\n",
+        f"| kind | faulty servers | killed | median | max | past {LATE} |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for kind, members in [*sorted(kinds.items()), ("all", list(names))]:
+        found = [o for name in members for o in by_name[name]]
+        requests = [o.first_failure_request for o in found]
+        caught = [r for r in requests if r is not None]
+        killed = sum(all(o.verdict == "killed" for o in by_name[name]) for name in members)
+        late = sum(1 for r in requests if (r or LATE + 1) > LATE)
+        label = "**all**" if kind == "all" else kind
+        lines.append(
+            f"| {label} | {len(members)} | {killed} | {_fmt(_median(requests), 0)} "
+            f"| {_fmt(max(caught, default=None), 0)} | {late} |"
+        )
+    lines += ["", "## Each faulty server\n"]
+    return lines
 
 
 @contextlib.contextmanager

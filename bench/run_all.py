@@ -41,6 +41,12 @@ SCRIPTS = (
     "store_memory",
     "server_limits",
 )
+README = ROOT / "README.md"
+KILL_BLOCK = (
+    "<!-- kill-table:start (written by make bench from bench/RESULTS.md; tests/docs checks it) -->",
+    "<!-- kill-table:end -->",
+)
+"""The README's block that holds mutant_kill's summary table, between these two lines."""
 QUICK_ARGS: dict[str, tuple[str, ...]] = {
     "server_throughput": ("--duration", "1", "--warmup", "0", "--rounds", "1"),
     "client_overhead": ("--batches", "4", "--batch-size", "2", "--warmup", "4"),
@@ -169,6 +175,48 @@ def render(sections: Sequence[Section], *, quick: bool, started: datetime.dateti
     return "\n".join(lines) + "\n"
 
 
+def kill_block(results: str) -> str | None:
+    """The README's kill table, from bench/RESULTS.md's text: the first table of the
+    mutant_kill section, under a line naming the date and commit it was measured at; None when
+    the file holds no full mutant_kill measure (not run, failed, or the quick configuration)."""
+    if "**quick configuration**" in results or "\n## mutant_kill\n" not in results:
+        return None
+    header = dict(
+        line[2:].split(": ", 1)
+        for line in results.splitlines()
+        if line.startswith("- ") and ": " in line
+    )
+    section = results.split("\n## mutant_kill\n", 1)[1].split("\n## ", 1)[0]
+    if "**failed with exit" in section.strip().split("\n\n", 1)[0]:
+        return None
+    table: list[str] = []
+    for line in section.splitlines():
+        if line.startswith("|"):
+            table.append(line)
+        elif table:
+            break
+    if not table:
+        return None
+    commit = header.get("commit", "unknown")[:12]
+    date = header.get("date", "unknown")
+    return "\n".join(
+        [
+            f"Requests until each faulty server of the self-test is caught, by kind of fault"
+            f" (`bench/mutant_kill.py` in `make bench`, {date}, commit {commit}):",
+            "",
+            *table,
+        ]
+    )
+
+
+def replace_block(text: str, block: str) -> str:
+    """`text` (the README) with what stands between KILL_BLOCK's two lines replaced by `block`."""
+    start, end = KILL_BLOCK
+    before, rest = text.split(start, 1)
+    _, after = rest.split(end, 1)
+    return f"{before}{start}\n{block}\n{end}{after}"
+
+
 def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"of {', '.join(SCRIPTS)}")
@@ -186,7 +234,14 @@ def main(argv: Sequence[str]) -> int:
         if name == "store_memory" and args.baseline_src:
             extra += ["--baseline-src", args.baseline_src]
         sections.append(run_script(name, extra))
-    args.output.write_text(render(sections, quick=args.quick, started=started), encoding="utf-8")
+    results = render(sections, quick=args.quick, started=started)
+    args.output.write_text(results, encoding="utf-8")
+    block = kill_block(results)
+    if block is not None and not args.names and args.output == BENCH / "RESULTS.md":
+        README.write_text(
+            replace_block(README.read_text(encoding="utf-8"), block), encoding="utf-8"
+        )
+        print(f"written: the kill table of {README.name}")
     failed = [section.name for section in sections if section.status != 0]
     print(f"\nwritten: {args.output}" + (f"; failed: {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0

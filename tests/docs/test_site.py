@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
@@ -96,3 +97,14 @@ def test_readme_stays_short() -> None:
 def test_unknown_generated_part_is_named() -> None:
     with pytest.raises(ValueError, match="unknown generated part 'nope'"):
         docs_pages.render("<!-- generated: nope -->\n")
+
+
+def test_coverage_floor_in_readme_and_contributing_is_pyprojects() -> None:
+    floor = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "coverage"
+    ]["report"]["fail_under"]
+    shown = f"{floor:g} %"
+    assert f"floor of {shown}" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"**{shown}** (`fail_under = {floor}`)" in (ROOT / "docs" / "contributing.md").read_text(
+        encoding="utf-8"
+    )

@@ -6,6 +6,7 @@ runs in-process."""
 from __future__ import annotations
 
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,12 @@ from .test_pythons import runs_the_contract_suite
 # builds a venv, runs the client tests and the suite: longer than pytest-timeout's default
 pytestmark = pytest.mark.timeout(1200)
 
-# the kit's own test settings (pyproject.toml) need these plugins beside the [suite] extra
-_TEST_PLUGINS = ("pytest-timeout>=2.3.1",)
+_TEST_PLUGINS = tuple(
+    tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["dependency-groups"][
+        "test"
+    ]
+)
+"""What the kit's own tests need beside the [suite] extra: pyproject.toml's `test` group."""
 
 
 def test_lowest_declared_versions_pass_the_client_tests_and_a_contract_run(

@@ -4,6 +4,8 @@ pytester, with a small application that files reports through the URL the fixtur
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -26,6 +28,8 @@ def _suite(pytester: pytest.Pytester, reports: list[object]) -> None:
     pytester.makepyfile(
         test_app=f"""
 import json
+import subprocess
+import sys
 from app import file_report
 
 REPORTS = json.loads({json.dumps(json.dumps(reports))})
@@ -78,3 +82,15 @@ def immoteur_contract_upstream(immoteur_contract_token):
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*server violation ?data-requires-issue-facets?*expected 422*"])
+
+
+def test_plugin_loads_nothing_else_of_the_kit_until_its_fixture_is_used() -> None:
+    """pytest loads the plugin in every run of an environment that has the kit (pytest11)."""
+    code = (
+        "import sys; import immoteur_contract.proxy.fixture; "
+        "print(sorted(m for m in sys.modules if m.startswith('immoteur')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == str(
+        ["immoteur_contract", "immoteur_contract.proxy", "immoteur_contract.proxy.fixture"]
+    )

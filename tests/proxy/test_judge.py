@@ -87,3 +87,21 @@ def test_judge_a_401_keyed_to_the_body_is_a_server_violation() -> None:
     violations, _ = drive(_auth_by_body, [_step(plain), _step(commented)])
     server = [(v.violation.key, v.violation.expectation, v.index) for v in violations]
     assert server == [("auth-protocol", "auth-keyed-to-body", 2)]
+
+
+@pytest.mark.parametrize(
+    ("member", "side"),
+    [
+        pytest.param(b"NaN", "caller", id="not-json-is-the-callers"),
+        pytest.param(b"1e400", None, id="open-reading-is-nobodys"),
+    ],
+)
+def test_judge_reads_the_request_as_rfc_8259_does(member: bytes, side: str | None) -> None:
+    """Python's json reads NaN; RFC 8259 does not. 1e400 is JSON the RFC leaves to the
+    server: the reference server's refusal (400) is not a server violation."""
+    row = next(r for r in agreeing_verdicts() if r.valid)
+    content = json.dumps(row.body).encode()[:-1] + b',"probe":' + member + b"}"
+    violations, _ = drive(reference_app(TOKEN), [Step("POST", content, _AUTH)])
+    assert [(v.violation.side, v.violation.key) for v in violations] == (
+        [(side, "body-is-object")] if side else []
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from immoteur_contract.json_reading import read_json
 from immoteur_contract.rules import RULES
 from immoteur_contract.runner.raw_bodies import (
     GRAMMAR_PROBES,
@@ -53,6 +54,11 @@ def test_grammar_probe_is_json_exactly_when_its_row_says(probe: Any) -> None:
             _strict_rfc_json(content)
         with pytest.raises(BodyError):
             decode_json(content)
+
+
+@pytest.mark.parametrize("probe", GRAMMAR_PROBES.values(), ids=lambda probe: probe.id)
+def test_grammar_probe_reads_as_its_row_says_for_the_proxys_reader(probe: Any) -> None:
+    assert read_json(probe.content(BASE)).reading == probe.reading
 
 
 def test_grammar_probe_ids_are_unique_and_every_reading_is_present() -> None:

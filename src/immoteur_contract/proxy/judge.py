@@ -15,21 +15,23 @@ never judged.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import httpx
 
+from ..json_reading import JsonReading, read_json
 from ..rules import CONTRACT, RULES
 from ..runner.expectations import (
     ExpectationError,
     expect_created,
     expect_method_not_allowed,
     expect_not_json_rejected,
+    expect_read_or_refused,
     expect_rejected,
     expect_unauthenticated,
+    expect_unauthenticated_or_too_large,
 )
 from .bounded import DecodingFailedError, decoded_content
 from .exchange import Seen, credential_of
@@ -154,11 +156,12 @@ def _caller(key: str, expectation: str, reason: str, seen: Seen, judgement: Judg
     )
 
 
-def _request_json(seen: Seen) -> tuple[bool, Any]:
-    try:
-        return True, json.loads(seen.request_body.content())
-    except (ValueError, UnicodeDecodeError):
-        return False, None
+def _request_json(seen: Seen) -> JsonReading:
+    """The request body as RFC 8259 reads it; when it was not kept whole (it is large), open
+    for its size."""
+    if seen.request_body.truncated:
+        return JsonReading("open", None, "a body larger than the proxy keeps", limits=True)
+    return read_json(seen.request_body.content())
 
 
 def judge(seen: Seen, tokens: TokenMemory) -> Judgement:
@@ -174,11 +177,12 @@ def judge(seen: Seen, tokens: TokenMemory) -> Judgement:
         judgement.unjudged = f"method {seen.method}"
         return judgement
     sent_whole = not seen.request_body.truncated
-    parsed, sent = _request_json(seen) if sent_whole else (False, None)
+    body = _request_json(seen)
+    parsed, sent = body.reading != "not-json", body.value
     media_type = (seen.header("content-type") or "").split(";")[0].strip().lower()
     if sent_whole:
         judgement.exercised += [("caller", rule_id) for rule_id in RULES.ids]
-        _judge_request(seen, judgement, parsed=parsed, sent=sent, media_type=media_type)
+        _judge_request(seen, judgement, body=body, media_type=media_type)
     else:
         judgement.partly = True
     if not token:
@@ -194,7 +198,9 @@ def judge(seen: Seen, tokens: TokenMemory) -> Judgement:
         judgement.unjudged = "an answer whose body does not decode under its Content-Encoding"
         return judgement
     if not token:
-        _server("auth-protocol", _expect(expect_unauthenticated, response), judgement, body_partial)
+        # D10: the token before the body, but a body too large for the server may get 413 first
+        check = expect_unauthenticated_or_too_large if body.limits else expect_unauthenticated
+        _server("auth-protocol", _expect(check, response), judgement, body_partial)
         return judgement
     _auth_keyed_to_body(seen, token, tokens, judgement)
     if seen.status in (401, 403):
@@ -203,10 +209,14 @@ def judge(seen: Seen, tokens: TokenMemory) -> Judgement:
                 "auth-protocol", _expect(expect_unauthenticated, response), judgement, body_partial
             )
         return judgement  # a refused token: the contract says nothing of the body then
-    if not sent_whole or media_type != _JSON:
-        return (
-            judgement  # the request is not known whole, or its Content-Type is not the contract's
-        )
+    if media_type != _JSON:
+        return judgement  # a Content-Type that is not the contract's: the contract says no more
+    if body.reading == "open":
+        # RFC 8259 leaves the reading to the server: read, or refused, never a 5xx
+        key = "resource-limits" if body.limits else "json-grammar"
+        error = _expect(expect_read_or_refused, response, True)
+        _server(key, error, judgement, body_partial)
+        return judgement
     if not parsed:
         _server(
             "auth-protocol", _expect(expect_not_json_rejected, response), judgement, body_partial
@@ -221,17 +231,18 @@ def judge(seen: Seen, tokens: TokenMemory) -> Judgement:
     return judgement
 
 
-def _judge_request(
-    seen: Seen, judgement: Judgement, *, parsed: bool, sent: Any, media_type: str
-) -> None:
+def _judge_request(seen: Seen, judgement: Judgement, *, body: JsonReading, media_type: str) -> None:
     if media_type != _JSON:
         shown = media_type or "no Content-Type"
         _caller("schema", "request-content-type", f"{shown}, not {_JSON}", seen, judgement)
-    if not parsed:
-        _caller("body-is-object", "request-json", "a body that is not JSON", seen, judgement)
+    if body.reading == "not-json":
+        reason = f"a body that is not JSON ({body.why})"
+        _caller("body-is-object", "request-json", reason, seen, judgement)
         return
+    if body.reading == "open":
+        return  # JSON whose reading RFC 8259 leaves to the server: no rule verdict on it
     by_rule: dict[str, str] = {}
-    for violation in RULES.violations(sent):
+    for violation in RULES.violations(body.value):
         by_rule.setdefault(
             violation.rule_id, violation.message.removesuffix(f" [{violation.rule_id}]")
         )

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..json_reading import deepest_nesting
+
 __all__ = ["Context", "Exchange", "Ledger", "decode_body"]
 
 
@@ -53,31 +55,13 @@ _SHOWN_DEPTH = 64
 by recursive code (dataclasses.asdict, json.dumps)."""
 
 
-def _nesting(content: bytes) -> int:
-    """How deeply arrays and objects nest in `content` (a JSON text), strings aside."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for byte in content:
-        if in_string:
-            escaped = not escaped and byte == 0x5C
-            in_string = escaped or byte != 0x22
-        elif byte == 0x22:
-            in_string = True
-        elif byte in b"[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif byte in b"]}":
-            depth -= 1
-    return deepest
-
-
 def decode_body(content: bytes) -> Any:
     """A request body as JSON when it is strict JSON (no NaN or Infinity, so that it can be
     written back as JSON) nested at most `_SHOWN_DEPTH` levels, else as text (undecodable
     bytes replaced)."""
     text = content.decode("utf-8", errors="replace")
     brackets = content.count(b"[") + content.count(b"{")
-    if brackets > _SHOWN_DEPTH and _nesting(content) > _SHOWN_DEPTH:
+    if brackets > _SHOWN_DEPTH and deepest_nesting(content) > _SHOWN_DEPTH:
         return text
     try:
         return json.loads(text, parse_constant=_not_a_number) if text else None

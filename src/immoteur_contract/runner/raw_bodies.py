@@ -21,8 +21,9 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+from ..json_reading import Reading
 from ..rules import RULES
 from ..strategies import boundary_cases
 
@@ -46,9 +47,6 @@ MIB = 1024 * 1024
 
 PROBE_FIELD = "probe"
 """The unknown field that carries a probe's value (D8: unknown fields are ignored)."""
-
-Reading = Literal["not-json", "json", "open"]
-"""What RFC 8259 makes of a probe's text: not JSON, JSON, or left to the implementation."""
 
 
 @functools.cache
