@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from immoteur_contract.json_reading import read_json
+from immoteur_contract.json_reading import deepest_nesting, read_json
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,16 @@ def test_read_json_says_why_a_body_is_not_json_or_open() -> None:
     assert "RFC 8259, 6" in read_json(b"[Infinity]").why
     assert "RFC 8259, 4" in read_json(b'{"a": 1, "a": 2}').why
     assert read_json(b'{"a": 1, "a": 2}').value == {"a": 2}
+
+
+@pytest.mark.parametrize(
+    ("content", "depth"),
+    [
+        pytest.param(b'[["[[[\\"["]]', 2, id="escaped-quote-inside-a-string"),
+        pytest.param(b'["\\\\", [1]]', 2, id="escaped-backslash-ends-before-the-quote"),
+        pytest.param(b'{"a": {"b": "}}}"}}', 2, id="brackets-in-strings"),
+        pytest.param(b"[" * 5000 + b"]" * 5000, 5000, id="deep"),
+    ],
+)
+def test_deepest_nesting_skips_strings_and_their_escapes(content: bytes, depth: int) -> None:
+    assert deepest_nesting(content) == depth

@@ -73,8 +73,12 @@ def deepest_nesting(content: bytes) -> int:
     in_string = escaped = False
     for byte in content:
         if in_string:
-            escaped = not escaped and byte == 0x5C
-            in_string = escaped or byte != 0x22
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
         elif byte == 0x22:
             in_string = True
         elif byte in b"[{":

@@ -163,8 +163,12 @@ def _whitespace(space: bytes) -> Callable[[dict[str, Any]], bytes]:
         for char in text.encode("utf-8"):
             out.append(char)
             if in_string:
-                escaped = not escaped and char == ord("\\")
-                in_string = escaped or char != ord('"')
+                if escaped:
+                    escaped = False
+                elif char == ord("\\"):
+                    escaped = True
+                elif char == ord('"'):
+                    in_string = False
                 continue
             if char == ord('"'):
                 in_string = True
