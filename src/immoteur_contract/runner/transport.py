@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 import httpx
 
+from ..deadline import DeadlineBackend
 from ..retry_after import parse_retry_after
 from ..rules import CONTRACT, RULES
 from .faults import (
@@ -31,7 +32,7 @@ from .faults import (
     may_retry,
 )
 from .ledger import Exchange, Ledger
-from .network import DEFAULT_MAX_BODY, DEFAULT_REQUEST_TIMEOUT, DeadlineBackend, read_bounded
+from .network import DEFAULT_MAX_BODY, DEFAULT_REQUEST_TIMEOUT, read_bounded
 from .safety import Policy
 
 __all__ = [
