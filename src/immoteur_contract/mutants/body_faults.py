@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..runner.ledger import deepest_nesting
 from ..runner.raw_bodies import (
     GRAMMAR_PROBES,
     MIB,
@@ -35,7 +36,6 @@ from .registry import Witness
 
 __all__ = [
     "NOT_READ",
-    "deepest_nesting",
     "forwarding",
     "read_strictly",
     "strings_of",
@@ -70,24 +70,6 @@ def strings_of(value: Any) -> list[str]:
         elif isinstance(node, list):
             stack.extend(node)
     return found
-
-
-def deepest_nesting(raw: bytes) -> int:
-    """How deeply arrays and objects nest in `raw`, brackets inside strings aside."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for byte in raw:
-        if in_string:
-            escaped = not escaped and byte == 0x5C
-            in_string = escaped or byte != 0x22
-        elif byte == 0x22:
-            in_string = True
-        elif byte in b"[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif byte in b"]}":
-            depth -= 1
-    return deepest
 
 
 def _finite(value: Any) -> Any:

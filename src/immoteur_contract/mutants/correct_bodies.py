@@ -16,8 +16,9 @@ from typing import Any
 
 import httpx
 
+from ..runner.ledger import deepest_nesting
 from ..runner.raw_bodies import GRAMMAR_PROBES, MIB, base_report, nested, padded_to
-from .body_faults import NOT_READ, deepest_nesting, forwarding, read_strictly, strings_of
+from .body_faults import NOT_READ, forwarding, read_strictly, strings_of
 from .correct_servers import Wrap, correct_server
 from .exchange import CallNext, Divergence, Handler, Request, Response
 from .registry import Witness

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Context", "Exchange", "Ledger", "decode_body"]
+__all__ = ["Context", "Exchange", "Ledger", "decode_body", "deepest_nesting"]
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,13 @@ _SHOWN_DEPTH = 64
 by recursive code (dataclasses.asdict, json.dumps)."""
 
 
-def _nesting(content: bytes) -> int:
-    """How deeply arrays and objects nest in `content` (a JSON text), strings aside."""
+def deepest_nesting(raw: bytes) -> int:
+    """How deeply arrays and objects nest in `raw` (a JSON text, or what claims to be one),
+    brackets inside strings aside; read byte by byte, so any depth is measured without
+    recursion and without decoding."""
     depth = deepest = 0
     in_string = escaped = False
-    for byte in content:
+    for byte in raw:
         if in_string:
             escaped = not escaped and byte == 0x5C
             in_string = escaped or byte != 0x22
@@ -77,7 +79,7 @@ def decode_body(content: bytes) -> Any:
     bytes replaced)."""
     text = content.decode("utf-8", errors="replace")
     brackets = content.count(b"[") + content.count(b"{")
-    if brackets > _SHOWN_DEPTH and _nesting(content) > _SHOWN_DEPTH:
+    if brackets > _SHOWN_DEPTH and deepest_nesting(content) > _SHOWN_DEPTH:
         return text
     try:
         return json.loads(text, parse_constant=_not_a_number) if text else None
