@@ -78,7 +78,8 @@ class Target:
     cwd: Path
 
 
-def _example_body() -> dict[str, Any]:
+def example_body() -> dict[str, Any]:
+    """The spec's first request example of POST /issues."""
     post = CONTRACT.document["paths"][CONTRACT.issues_path]["post"]
     examples = post["requestBody"]["content"]["application/json"]["examples"]
     body: dict[str, Any] = next(iter(examples.values()))["value"]
@@ -110,7 +111,8 @@ def ensure_prism() -> Path:
     return PRISM
 
 
-def _post_once(url: str, body: bytes, token: str) -> int:
+def post_status(url: str, body: bytes, token: str) -> int:
+    """The status of one POST of `body` to `url` with `token`; 0 when nothing answered."""
     request = urllib.request.Request(
         url,
         data=body,
@@ -123,6 +125,8 @@ def _post_once(url: str, body: bytes, token: str) -> int:
             return status
     except urllib.error.HTTPError as error:
         return error.code
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0
 
 
 @contextmanager
@@ -145,10 +149,7 @@ def running(
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"{target.name} exited with {process.returncode}")
-            try:
-                status = _post_once(url, body, env["BENCH_TOKEN"])
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                status = 0
+            status = post_status(url, body, env["BENCH_TOKEN"])
             if status == 201:
                 break
             if status or time.monotonic() > deadline:
@@ -263,7 +264,7 @@ def main() -> int:
     wrk = ensure_wrk()
     prism = ensure_prism()
     token = secrets.token_urlsafe(24)
-    body = json.dumps(_example_body(), separators=(",", ":"))
+    body = json.dumps(example_body(), separators=(",", ":"))
     env = {"BENCH_TOKEN": token, "BENCH_BODY": body, "IMMOTEUR_MOCK_TOKEN": token}
     scratch_dir = tempfile.TemporaryDirectory()
     store = Path(scratch_dir.name) / "reports.db"
