@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from server_throughput import LUA, ensure_prism, ensure_wrk, example_body, post_status
+from server_throughput import LUA, ensure_prism, ensure_wrk, example_body, post_status, spawned
 
 from immoteur_contract.rules import CONTRACT
 from immoteur_contract.server import free_port
@@ -51,29 +51,13 @@ CLI = [sys.executable, "-m", "immoteur_contract.cli"]
 @contextmanager
 def started(name: str, command: list[str], url: str, body: bytes, token: str) -> Iterator[None]:
     """Run `command` until `url` answers the body 201."""
-    environment = {**os.environ, "IMMOTEUR_MOCK_TOKEN": token}
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with spawned(command, ROOT, {"IMMOTEUR_MOCK_TOKEN": token}) as process:
         deadline = time.monotonic() + 60
         while (status := post_status(url, body, token)) != 201:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{name} did not answer 201 (last: {status or 'nothing'})")
             time.sleep(0.2)
         yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 async def _connection(

@@ -130,21 +130,38 @@ def post_status(url: str, body: bytes, token: str) -> int:
 
 
 @contextmanager
-def running(
-    target: Target, port: int, env: Mapping[str, str], body: bytes
-) -> Iterator[tuple[str, int]]:
-    """Start `target`, wait until it answers the body with 201, yield its URL and process id,
-    stop it."""
+def spawned(
+    command: list[str], cwd: Path, env: Mapping[str, str]
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`command` run in `cwd` with `env` added to the environment and its output discarded;
+    terminated on exit (killed when it has not stopped 15 seconds later)."""
     process = subprocess.Popen(
-        [*target.command, str(port)],
-        cwd=target.cwd,
+        command,
+        cwd=cwd,
         env={**os.environ, **env},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://{LOOPBACK}:{port}{target.path}"
     try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def running(
+    target: Target, port: int, env: Mapping[str, str], body: bytes
+) -> Iterator[tuple[str, int]]:
+    """Start `target`, wait until it answers the body with 201, yield its URL and process id,
+    stop it."""
+    url = f"http://{LOOPBACK}:{port}{target.path}"
+    with spawned([*target.command, str(port)], target.cwd, env) as process:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
@@ -156,13 +173,6 @@ def running(
                 raise RuntimeError(f"{target.name} answered {status or 'nothing'}, not 201")
             time.sleep(0.2)
         yield url, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def cpu_seconds(pid: int) -> float:
