@@ -32,15 +32,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from server_throughput import LUA, ensure_prism, ensure_wrk
+from server_throughput import LUA, ensure_prism, ensure_wrk, example_body, post_status, spawned
 
 from immoteur_contract.rules import CONTRACT
 from immoteur_contract.server import free_port
@@ -50,55 +48,16 @@ LOOPBACK = "127.0.0.1"
 CLI = [sys.executable, "-m", "immoteur_contract.cli"]
 
 
-def _example() -> bytes:
-    post = CONTRACT.document["paths"][CONTRACT.issues_path]["post"]
-    examples = post["requestBody"]["content"]["application/json"]["examples"]
-    return json.dumps(next(iter(examples.values()))["value"]).encode()
-
-
-def _post(url: str, body: bytes, token: str) -> int:
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            status: int = response.status
-            return status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return 0
-
-
 @contextmanager
 def started(name: str, command: list[str], url: str, body: bytes, token: str) -> Iterator[None]:
     """Run `command` until `url` answers the body 201."""
-    environment = {**os.environ, "IMMOTEUR_MOCK_TOKEN": token}
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with spawned(command, ROOT, {"IMMOTEUR_MOCK_TOKEN": token}) as process:
         deadline = time.monotonic() + 60
-        while (status := _post(url, body, token)) != 201:
+        while (status := post_status(url, body, token)) != 201:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{name} did not answer 201 (last: {status or 'nothing'})")
             time.sleep(0.2)
         yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 async def _connection(
@@ -185,7 +144,7 @@ def main() -> int:
     wrk = ensure_wrk()
     prism = ensure_prism()
     token = "bench-" + secrets.token_urlsafe(16)
-    body = _example()
+    body = json.dumps(example_body()).encode()
     upstream_port, proxy_port, prism_port = free_port(), free_port(), free_port()
     path = CONTRACT.endpoint_path
     upstream = f"http://{LOOPBACK}:{upstream_port}"

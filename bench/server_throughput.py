@@ -78,7 +78,8 @@ class Target:
     cwd: Path
 
 
-def _example_body() -> dict[str, Any]:
+def example_body() -> dict[str, Any]:
+    """The spec's first request example of POST /issues."""
     post = CONTRACT.document["paths"][CONTRACT.issues_path]["post"]
     examples = post["requestBody"]["content"]["application/json"]["examples"]
     body: dict[str, Any] = next(iter(examples.values()))["value"]
@@ -110,7 +111,8 @@ def ensure_prism() -> Path:
     return PRISM
 
 
-def _post_once(url: str, body: bytes, token: str) -> int:
+def post_status(url: str, body: bytes, token: str) -> int:
+    """The status of one POST of `body` to `url` with `token`; 0 when nothing answered."""
     request = urllib.request.Request(
         url,
         data=body,
@@ -123,6 +125,33 @@ def _post_once(url: str, body: bytes, token: str) -> int:
             return status
     except urllib.error.HTTPError as error:
         return error.code
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0
+
+
+@contextmanager
+def spawned(
+    command: list[str], cwd: Path, env: Mapping[str, str]
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`command` run in `cwd` with `env` added to the environment and its output discarded;
+    terminated on exit (killed when it has not stopped 15 seconds later)."""
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @contextmanager
@@ -131,37 +160,19 @@ def running(
 ) -> Iterator[tuple[str, int]]:
     """Start `target`, wait until it answers the body with 201, yield its URL and process id,
     stop it."""
-    process = subprocess.Popen(
-        [*target.command, str(port)],
-        cwd=target.cwd,
-        env={**os.environ, **env},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     url = f"http://{LOOPBACK}:{port}{target.path}"
-    try:
+    with spawned([*target.command, str(port)], target.cwd, env) as process:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"{target.name} exited with {process.returncode}")
-            try:
-                status = _post_once(url, body, env["BENCH_TOKEN"])
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                status = 0
+            status = post_status(url, body, env["BENCH_TOKEN"])
             if status == 201:
                 break
             if status or time.monotonic() > deadline:
                 raise RuntimeError(f"{target.name} answered {status or 'nothing'}, not 201")
             time.sleep(0.2)
         yield url, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -263,7 +274,7 @@ def main() -> int:
     wrk = ensure_wrk()
     prism = ensure_prism()
     token = secrets.token_urlsafe(24)
-    body = json.dumps(_example_body(), separators=(",", ":"))
+    body = json.dumps(example_body(), separators=(",", ":"))
     env = {"BENCH_TOKEN": token, "BENCH_BODY": body, "IMMOTEUR_MOCK_TOKEN": token}
     scratch_dir = tempfile.TemporaryDirectory()
     store = Path(scratch_dir.name) / "reports.db"

@@ -3,39 +3,13 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 
 import httpx
 import pytest
 
-from immoteur_contract.client._retry import RetryPolicy, parse_retry_after
+from immoteur_contract.client._retry import RetryPolicy
 
-NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 REQUEST = httpx.Request("POST", "http://127.0.0.1:9/public/v1/issues")
-
-
-@pytest.mark.parametrize(
-    ("value", "seconds"),
-    [
-        pytest.param("3", 3.0, id="seconds"),
-        pytest.param(" 7 ", 7.0, id="seconds-padded"),
-        pytest.param("0", 0.0, id="zero"),
-        pytest.param("1.5", 1.5, id="fractional"),
-        pytest.param(format_datetime(NOW + timedelta(seconds=30), usegmt=True), 30.0, id="date"),
-        pytest.param(format_datetime(NOW - timedelta(seconds=30), usegmt=True), 0.0, id="past"),
-        pytest.param("-1", None, id="negative"),
-        pytest.param("inf", None, id="infinite"),
-        pytest.param("nan", None, id="nan"),
-        pytest.param("soon", None, id="garbage"),
-        pytest.param("", None, id="empty"),
-        pytest.param(None, None, id="absent"),
-    ],
-)
-def test_parse_retry_after_reads_seconds_and_dates(
-    value: str | None, seconds: float | None
-) -> None:
-    assert parse_retry_after(value, now=NOW) == seconds
 
 
 def test_backoff_grows_exponentially_within_jitter_and_cap() -> None:

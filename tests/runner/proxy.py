@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import h11
 import httpx
 
+from immoteur_contract.mutants.hostile import read_request
+
 __all__ = ["ForwardProxy", "forward_proxy"]
 
 
@@ -28,27 +30,6 @@ class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
-def _read(conn: socket.socket) -> tuple[h11.Request, bytes] | None:
-    parser = h11.Connection(h11.SERVER)
-    head: h11.Request | None = None
-    body = b""
-    while True:
-        event = parser.next_event()
-        if event is h11.NEED_DATA:
-            data = conn.recv(65536)
-            if not data:
-                return None
-            parser.receive_data(data)
-        elif isinstance(event, h11.Request):
-            head = event
-        elif isinstance(event, h11.Data):
-            body += bytes(event.data)
-        elif isinstance(event, h11.EndOfMessage) and head is not None:
-            return head, body
-        else:
-            return None
-
-
 @contextlib.contextmanager
 def forward_proxy() -> Iterator[ForwardProxy]:
     """Serve the proxy on a free loopback port; yield it (its `url` goes in HTTP_PROXY)."""
@@ -60,7 +41,7 @@ def forward_proxy() -> Iterator[ForwardProxy]:
         def handle(self) -> None:
             conn: socket.socket = self.request
             with contextlib.suppress(OSError, h11.RemoteProtocolError):
-                read = _read(conn)
+                read = read_request(conn)
                 if read is None:
                     return
                 head, body = read

@@ -25,6 +25,8 @@ from immoteur_contract.runner.transport import (
 )
 from immoteur_contract.strategies import boundary_cases
 
+from .clock import FakeClock
+
 TOKEN = "tok-test-safety"
 VALID = next(case.body for case in boundary_cases() if case.rule is None)
 ENDPOINT = "http://api.example.test/public/v1/issues"
@@ -82,23 +84,10 @@ def test_policy_for_rejects_bad_limits(kwargs: dict[str, float], name: str) -> N
         policy_for(None, **kwargs)  # type: ignore[arg-type]
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def _guard(
-    handler: httpx.MockTransport, policy: Policy, clock: _Clock | None = None
+    handler: httpx.MockTransport, policy: Policy, clock: FakeClock | None = None
 ) -> tuple[httpx.Client, Ledger]:
-    clock = clock or _Clock()
+    clock = clock or FakeClock()
     ledger = Ledger()
     guard = GuardedTransport(
         handler, policy=policy, token=TOKEN, ledger=ledger, sleep=clock.sleep, clock=clock.time
@@ -150,7 +139,7 @@ def test_guard_stops_at_the_budget() -> None:
 
 
 def test_guard_paces_requests_to_the_rate() -> None:
-    clock = _Clock()
+    clock = FakeClock()
     client, _ = _guard(_answer(422), REMOTE, clock)
     for _ in range(3):
         _post(client, {})

@@ -25,22 +25,11 @@ from immoteur_contract.runner.transport import (
 )
 from immoteur_contract.strategies import boundary_cases
 
+from .clock import FakeClock
+
 TOKEN = "tok-test-transport"
 VALID = next(case.body for case in boundary_cases() if case.rule is None)
 ENDPOINT = "http://127.0.0.1:9/public/v1/issues"
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def _guard(
@@ -48,8 +37,8 @@ def _guard(
     *,
     preflight: bool = False,
     run_deadline: float | None = None,
-) -> tuple[httpx.Client, Ledger, _Clock]:
-    clock = _Clock()
+) -> tuple[httpx.Client, Ledger, FakeClock]:
+    clock = FakeClock()
     ledger = Ledger()
 
     def handle(request: httpx.Request) -> httpx.Response:

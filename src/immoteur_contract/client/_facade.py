@@ -53,6 +53,7 @@ from immoteur_client.client import AuthenticatedClient
 from immoteur_client.models import IssueReportCreated, IssueReportRequest
 from immoteur_client.types import Response
 
+from ..retry_after import parse_retry_after
 from ..rules import CONTRACT
 from ..spec import SPEC_PATH, SpecMismatchError
 from ..urls import PRODUCTION_BASE_URL, api_base_url
@@ -84,7 +85,7 @@ from ._limits import (
     install_deadline,
 )
 from ._reports import Report, check_body, report_body
-from ._retry import NOT_SENT_ERRORS, RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
+from ._retry import NOT_SENT_ERRORS, RETRYABLE_STATUSES, RetryPolicy
 from ._staleness import check_generated_client
 from ._token import REDACTED, Secret
 

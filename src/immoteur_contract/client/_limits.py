@@ -33,6 +33,8 @@ from typing import Any
 import httpcore
 import httpx
 
+from ..deadline import DeadlineBackend
+
 __all__ = [
     "DEADLINE",
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -204,73 +206,14 @@ def bound_body_async(response: httpx.Response, limit: int) -> None:
 # -- the time bound --------------------------------------------------------------------------
 
 
-def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
-    """`timeout` shortened to what is left before the deadline; `error` once none is left."""
-    deadline = DEADLINE.get()
-    if deadline is None:
-        return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise error("the total deadline passed")
-    return left if timeout is None else min(timeout, left)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A connection whose every wait ends by the call's deadline."""
-
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self,
-        ssl_context: Any,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        inner = self._inner.start_tls(
-            ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout)
-        )
-        return _DeadlineStream(inner)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    """A network backend whose connections end every wait by the call's deadline."""
+class _DeadlineBackend(DeadlineBackend):
+    """The backend under the facade's pools: its deadline is the current call's (`DEADLINE`)."""
 
     def __init__(self, inner: httpcore.NetworkBackend) -> None:
-        self._inner = inner
+        super().__init__(inner, passed="the total deadline passed")
 
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        timeout = _bounded(timeout, httpcore.ConnectTimeout)
-        stream = self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
-        return _DeadlineStream(stream)
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> httpcore.NetworkStream:
-        timeout = _bounded(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._inner.connect_unix_socket(path, timeout, socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
+    def current_deadline(self) -> float | None:
+        return DEADLINE.get()
 
 
 def install_deadline(client: httpx.Client) -> bool:

@@ -32,7 +32,7 @@ from ..rules import CONTRACT
 from ..runner.asgi import AsgiTransport
 from ..server import reference_app
 
-__all__ = ["HOSTILE", "Hostile", "HostileTarget", "hostile_server"]
+__all__ = ["HOSTILE", "Hostile", "HostileTarget", "hostile_server", "read_request"]
 
 _LONGEST_SECONDS = 120.0
 """The longest any handler keeps a connection (a drip or a stall ends by itself)."""
@@ -165,8 +165,9 @@ class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
-def _read_request(conn: socket.socket) -> httpx.Request | None:
-    """The request on `conn`, read with h11 (None when the client went away first)."""
+def read_request(conn: socket.socket) -> tuple[h11.Request, bytes] | None:
+    """One HTTP/1.1 request read from `conn` with h11: its head and its whole body (None when
+    the client went away first, or sent something other than one request)."""
     parser = h11.Connection(h11.SERVER)
     head: h11.Request | None = None
     body = b""
@@ -182,11 +183,16 @@ def _read_request(conn: socket.socket) -> httpx.Request | None:
         elif isinstance(event, h11.Data):
             body += bytes(event.data)
         elif isinstance(event, h11.EndOfMessage) and head is not None:
-            headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in head.headers]
-            url = "http://target" + head.target.decode("latin-1")
-            return httpx.Request(head.method.decode(), url, headers=headers, content=body)
+            return head, body
         else:
             return None
+
+
+def _as_request(head: h11.Request, body: bytes) -> httpx.Request:
+    """The request read, as the in-process reference server takes it."""
+    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in head.headers]
+    url = "http://target" + head.target.decode("latin-1")
+    return httpx.Request(head.method.decode(), url, headers=headers, content=body)
 
 
 def _raw(response: httpx.Response) -> bytes:
@@ -210,9 +216,10 @@ def hostile_server(name: str, token: str) -> Iterator[HostileTarget]:
             conn: socket.socket = self.request
             conn.settimeout(_LONGEST_SECONDS)
             with contextlib.suppress(OSError, h11.RemoteProtocolError):
-                request = _read_request(conn)
-                if request is None:
+                read = read_request(conn)
+                if read is None:
                     return
+                request = _as_request(*read)
                 with lock:
                     n = next(counter)
                     target.requests = n + 1

@@ -5,15 +5,11 @@ report, judged against --baseline and summarised like a run (runner/regression.p
 from __future__ import annotations
 
 import argparse
-import gc
-import importlib.util
-import signal
 import ssl
 import sys
 import threading
 import time
 from pathlib import Path
-from types import FrameType
 
 import uvicorn
 
@@ -22,6 +18,7 @@ from ..exits import USAGE
 from ..runner import regression
 from ..runner.outputs import write_atomic
 from ..server.listener import bind_listener
+from ..server.serving import fastest_loop, serve_until_stopped
 from .bounded import DEFAULT_BODY_LIMIT, CaptureBudget
 from .forwarding import ProxyApp, Upstream, UpstreamError
 from .recorder import Recorder
@@ -96,14 +93,6 @@ def _verify(cacert: str | None) -> ssl.SSLContext | bool:
         raise ValueError(f"--cacert {cacert}: {error.strerror or error}") from None
 
 
-class _StoppedError(Exception):
-    """SIGTERM, passed on by uvicorn once it shut down."""
-
-
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise _StoppedError
-
-
 def run(args: argparse.Namespace) -> int:
     try:
         upstream = Upstream(args.upstream)
@@ -130,8 +119,7 @@ def run(args: argparse.Namespace) -> int:
         body_limit=args.body_limit,
         budget=CaptureBudget(),
     )
-    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    server = uvicorn.Server(proxy_config(app, loop=loop))
+    server = uvicorn.Server(proxy_config(app, loop=fastest_loop()))
     if args.max_exchanges:
         _stop_after(recorder, server, args.max_exchanges)
     shown = f"[{host}]" if ":" in host else host
@@ -144,20 +132,10 @@ def run(args: argparse.Namespace) -> int:
     # The judge is a thread: with the default 5 ms switch interval, an answer waiting for the
     # interpreter while a check runs would wait up to 5 ms; 0.5 ms bounds what judging adds.
     sys.setswitchinterval(_SWITCH_INTERVAL)
-    # as the mock does: what start-up loaded leaves the collector's sight, and the youngest
-    # generation is collected less often (an exchange leaves few cycles), shortening pauses
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 50, 100)
     started = time.monotonic()
-    previous = signal.signal(signal.SIGTERM, _stop) if _main_thread() else None
     try:
-        server.run(sockets=[listener])
-    except (_StoppedError, KeyboardInterrupt):
-        pass  # uvicorn shut down gracefully, then re-raised the signal it caught
+        serve_until_stopped(server, listener)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
         listener.close()
     recorder.close()
     report = proxy_report(recorder, time.monotonic() - started)
@@ -173,10 +151,6 @@ def run(args: argparse.Namespace) -> int:
         flush=True,
     )
     return regression.finish(args, checks, report, judgement, lines)
-
-
-def _main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
 
 
 def _stop_after(recorder: Recorder, server: uvicorn.Server, count: int) -> None:

@@ -9,9 +9,7 @@ context manager that runs it in a thread, for the pytest fixture and the kit's o
 from __future__ import annotations
 
 import contextlib
-import socket
 import ssl
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from typing import TextIO
 import uvicorn
 
 from ..rules import CONTRACT
+from ..server.serving import serving_thread
 from .forwarding import ProxyApp, Upstream
 from .recorder import Recorded, Recorder
 from .report import ProxyReport, proxy_report
@@ -81,22 +80,11 @@ def running_proxy(
     """Serve the proxy in front of `upstream` on a free port of `host` in a daemon thread."""
     recorder = Recorder(Upstream(upstream).url, live=live)
     app = ProxyApp(Upstream(upstream), recorder, verify=verify)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(proxy_config(app))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
+    config = proxy_config(app)
     try:
-        deadline = time.monotonic() + start_timeout
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the proxy did not start")
-            time.sleep(0.01)
-        yield ProxySession(f"http://{host}:{port}", recorder)
+        with serving_thread(
+            config, host=host, start_timeout=start_timeout, what="the proxy"
+        ) as port:
+            yield ProxySession(f"http://{host}:{port}", recorder)
     finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
         recorder.close()

@@ -16,10 +16,6 @@ a request the target would accept (a write) only when the target cannot have rec
 
 from __future__ import annotations
 
-import math
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-
 import httpx
 
 from .network import TooLargeError
@@ -34,7 +30,6 @@ __all__ = [
     "TransportFaultError",
     "fault_of",
     "may_retry",
-    "retry_after",
 ]
 
 FAULT_STATUSES = frozenset({429, 502, 503, 504})
@@ -107,22 +102,3 @@ def may_retry(*, kind: str, sent: bool, write: bool) -> bool:
     if not sent or not write:
         return True
     return kind in ("429", "503")
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds a Retry-After value asks to wait (delay-seconds or an HTTP-date); None when
-    absent or unusable."""
-    if value is None:
-        return None
-    text = value.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return max(0.0, (when - datetime.now(UTC)).total_seconds())
-    return seconds if math.isfinite(seconds) and seconds >= 0 else None

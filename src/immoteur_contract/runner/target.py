@@ -20,11 +20,12 @@ from typing import Any
 import httpx
 
 from ..arguments import header_token
+from ..deadline import DeadlineBackend
 from ..rules import CONTRACT
 from ..urls import api_base_url
 from .asgi import AsgiTransport
 from .ledger import Ledger
-from .network import DEFAULT_MAX_BODY, DEFAULT_REQUEST_TIMEOUT, DeadlineBackend, network_transport
+from .network import DEFAULT_MAX_BODY, DEFAULT_REQUEST_TIMEOUT, network_transport
 from .safety import Policy
 from .transport import GuardedTransport
 

@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 import httpx
 
+from ..deadline import DeadlineBackend
+from ..retry_after import parse_retry_after
 from ..rules import CONTRACT, RULES
 from .faults import (
     FAULT_STATUSES,
@@ -28,10 +30,9 @@ from .faults import (
     TransportFaultError,
     fault_of,
     may_retry,
-    retry_after,
 )
 from .ledger import Exchange, Ledger
-from .network import DEFAULT_MAX_BODY, DEFAULT_REQUEST_TIMEOUT, DeadlineBackend, read_bounded
+from .network import DEFAULT_MAX_BODY, DEFAULT_REQUEST_TIMEOUT, read_bounded
 from .safety import Policy
 
 __all__ = [
@@ -167,7 +168,7 @@ class GuardedTransport(httpx.BaseTransport):
                     self._silent = 0
                     return response
                 kind, sent, detail = str(response.status_code), True, ""
-                wait = retry_after(response.headers.get("retry-after"))
+                wait = parse_retry_after(response.headers.get("retry-after"))
                 response.close()
             if not may_retry(kind=kind, sent=sent, write=write) or retries >= MAX_RETRIES:
                 self._persisted(kind, detail)

@@ -15,19 +15,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import gc
-import importlib.util
 import logging
 import os
 import re
 import secrets
-import signal
 import socket
 import sqlite3
 import sys
-import threading
 from collections.abc import Callable
-from types import FrameType
 
 import uvicorn
 
@@ -52,7 +47,7 @@ from .inspection import REPORTS_PATH
 from .limits import ConnectionLimits
 from .listener import add_connection_options, bind_listener, connection_limits
 from .protocol import guarded_protocol
-from .serving import is_loopback_host
+from .serving import fastest_loop, is_loopback_host, serve_until_stopped
 from .settings import ServerSettings
 from .sqlite_store import SqliteStore
 from .store import DEFAULT_STORE_CAP, MemoryStore, ReportStore
@@ -328,15 +323,9 @@ def _serve(
     app: ASGIApp = guard(create_app(settings, store=store))
     if ACCESS_LOGGER.isEnabledFor(logging.INFO):  # else the wrapper only costs a call
         app = AccessLogMiddleware(app)
-    config = uvicorn_config(app, limits)
-    _settle_garbage_collector()
-    stop_signals = _stop_on_signals()
     try:
-        uvicorn.Server(config).run(sockets=[listener])
-    except (_StoppedError, KeyboardInterrupt):
-        pass  # uvicorn shut down gracefully, then re-raised the signal it caught
+        serve_until_stopped(uvicorn.Server(uvicorn_config(app, limits)), listener)
     finally:
-        stop_signals()
         if isinstance(store, SqliteStore):
             store.close()
 
@@ -346,7 +335,7 @@ def uvicorn_config(app: ASGIApp, limits: ConnectionLimits) -> uvicorn.Config:
     bare ASGI app, so that both run on exactly the same stack)."""
     return uvicorn.Config(
         app,
-        loop="uvloop" if _installed("uvloop") else "asyncio",
+        loop=fastest_loop(),
         http=guarded_protocol(limits),
         ws="none",
         lifespan="off",
@@ -370,37 +359,6 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split())
 
 
-class _StoppedError(Exception):
-    """Raised by the SIGTERM handler once uvicorn has shut down and passes the signal on."""
-
-
-def _stop_on_signals() -> Callable[[], None]:
-    """Make SIGTERM end `run` with status 0 (after uvicorn's graceful shutdown, which re-raises
-    the signal it caught) instead of killing the process before the store is closed; return the
-    function that restores the previous handler."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise _StoppedError
-
-    previous = signal.signal(signal.SIGTERM, stop)
-
-    def restore() -> None:
-        signal.signal(signal.SIGTERM, previous)
-
-    return restore
-
-
-def _settle_garbage_collector() -> None:
-    """Move everything loaded at start-up out of the collector's sight (gc.freeze) and collect
-    the youngest generation less often: a request leaves almost no cycles, so the default
-    thresholds only make the collector re-walk long-lived objects on the hot path."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 50, 100)
-
-
 def _cheap_log_records() -> None:
     """Skip what the access log does not print: caller lookup, thread and process names (the
     switches of the logging HOWTO's "Optimization" section); they cost more per request than
@@ -409,7 +367,3 @@ def _cheap_log_records() -> None:
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
-
-
-def _installed(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
