@@ -53,7 +53,7 @@ check: install
 ## (pyproject.toml). PYTEST_WORKERS=0 runs the tests one after the other.
 PYTEST_WORKERS ?= 2
 test: install check-client check
-	$(RUN) pytest -n $(PYTEST_WORKERS) --cov --cov-report=term
+	$(RUN) pytest -n $(PYTEST_WORKERS) --cov --cov-report=term --durations=15
 
 ## spec-change-check: make test on a copy whose spec has a facet added and the comment limit halved
 ## (after make client there); only the documentation-page comparisons may fail. Not part of make test.

@@ -212,6 +212,8 @@ def kill_block(results: str) -> str | None:
 def replace_block(text: str, block: str) -> str:
     """`text` (the README) with what stands between KILL_BLOCK's two lines replaced by `block`."""
     start, end = KILL_BLOCK
+    if start not in text or end not in text:
+        raise SystemExit(f"run_all.py: error: README.md lacks the lines {start} and {end}")
     before, rest = text.split(start, 1)
     _, after = rest.split(end, 1)
     return f"{before}{start}\n{block}\n{end}{after}"

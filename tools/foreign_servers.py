@@ -58,7 +58,7 @@ RUN_SECONDS = 900.0
 
 Variant = Literal["correct", "naive"]
 NEW_FAMILIES = ("json-grammar", "check-order", "resource-limits")
-"""The layer keys of the probe families issue 17 adds (a suite without them does not probe them)."""
+"""The layer keys of the probe families below the schema (a suite without them skips them)."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """`make spec-change-check`: the whole of `make test` on a copy of this checkout whose
-openapi.yaml has the spec-change scenario of issue 16 (a facet added, the comment limit halved),
+openapi.yaml has the spec-change scenario (a facet added, the comment limit halved),
 after `make client` on the copy. Every test derives what it expects from the spec it runs on,
 so the only failures allowed are the documentation pages that quote the spec (they are compared
 with committed text a person updates). Exit 0 when that holds, 1 otherwise (naming each failure
