@@ -29,8 +29,18 @@ IGNORED = shutil.ignore_patterns(
     ".venv", ".tools", ".git", "dist", "__pycache__", ".mypy_cache",
     ".ruff_cache", ".pytest_cache", ".coverage*", "site",
 )  # fmt: skip
-ALLOWED = (r"^tests/docs/", r"documentation_page", r"docs?_pages?", r"test_docs")
-"""Failing test ids allowed on the copy: the documentation-page comparisons."""
+ALLOWED = (
+    r"^tests/docs/",
+    r"documentation_page",
+    r"docs?_pages?",
+    r"test_docs",
+    r"^tests/foreign/",
+)
+"""Failing test ids allowed on the copy: the documentation-page comparisons, and the servers
+built on real frameworks (foreign_servers/): they are other people's implementations of today's
+contract, written by hand (the FastAPI one types the facets and the comment limit into its
+pydantic model, as FastAPI users do), so a contract change is one they must follow by hand, and
+the suite is right to fail the ones that do not."""
 _FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 
 
@@ -86,12 +96,14 @@ def main(argv: list[str]) -> int:
         shutil.copytree(ROOT, copy, ignore=IGNORED, symlinks=True)
         spec = copy / "openapi.yaml"
         spec.write_text(edit_spec(spec.read_text(encoding="utf-8"), args.facet), "utf-8")
-        _commit(copy)  # a repository of its own, for the tests that clone the checkout
         generated = _make(copy, "client", uv=uv)
         if generated.returncode != 0:
             print(generated.stdout[-3000:] + generated.stderr[-3000:])
             print("spec-change-check: error: make client failed on the edited copy")
             return 2
+        # a repository of its own, for the tests that clone the checkout: committed after
+        # `make client`, as a spec change is committed with the client it regenerates
+        _commit(copy)
         tested = _make(copy, "test", uv=uv)
         output = tested.stdout + tested.stderr
         failures = _FAILED.findall(output)
