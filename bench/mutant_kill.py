@@ -38,7 +38,8 @@ CLI = [sys.executable, "-m", "immoteur_contract.cli"]
 LATE = 100
 """Requests within which every faulty server should be caught (tests/mutants/test_kill.py)."""
 BY_KIND = "Requests to the first failure, by kind of fault"
-"""The heading of the summary table that run_all.py copies into the README."""
+"""The heading of the summary table: the first table printed, which run_all.py copies into the
+README."""
 
 
 def _median(values: Sequence[float | int | None]) -> float | None:

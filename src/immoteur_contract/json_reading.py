@@ -102,9 +102,9 @@ class _NotJsonError(ValueError):
     pass
 
 
-def _significant_digits(number: str) -> int:
-    mantissa = re.split("[eE]", number.lstrip("-"), maxsplit=1)[0].replace(".", "")
-    return len(mantissa.strip("0")) or 1
+def _significant_digits(mantissa: str) -> int:
+    """How many significant digits a number's mantissa (the part before any exponent) has."""
+    return len(mantissa.lstrip("-").replace(".", "").strip("0")) or 1
 
 
 def read_json(content: bytes) -> JsonReading:
@@ -150,7 +150,7 @@ def _read(content: bytes) -> JsonReading:
         underflow = value == 0 and any(digit in "123456789" for digit in mantissa)
         if math.isinf(value) or underflow:
             open_because.append("a number beyond binary64's range (RFC 8259, 6)")
-        elif _significant_digits(number) > _DOUBLE_DIGITS:
+        elif _significant_digits(mantissa) > _DOUBLE_DIGITS:
             open_because.append("a number more precise than binary64 (RFC 8259, 6)")
         return value
 

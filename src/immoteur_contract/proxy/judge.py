@@ -22,7 +22,7 @@ from typing import Any, Literal
 import httpx
 
 from ..json_reading import JsonReading, read_json
-from ..rules import CONTRACT, RULES
+from ..rules import CONTRACT, RULES, RuleViolation
 from ..runner.expectations import (
     ExpectationError,
     expect_created,
@@ -178,11 +178,12 @@ def judge(seen: Seen, tokens: TokenMemory) -> Judgement:
         return judgement
     sent_whole = not seen.request_body.truncated
     body = _request_json(seen)
-    parsed, sent = body.reading != "not-json", body.value
+    # the rules are checked once, for both sides (jsonschema is most of what judging costs)
+    broken = RULES.violations(body.value) if body.reading == "json" else []
     media_type = (seen.header("content-type") or "").split(";")[0].strip().lower()
     if sent_whole:
         judgement.exercised += [("caller", rule_id) for rule_id in RULES.ids]
-        _judge_request(seen, judgement, body=body, media_type=media_type)
+        _judge_request(seen, judgement, body=body, broken=broken, media_type=media_type)
     else:
         judgement.partly = True
     if not token:
@@ -217,21 +218,27 @@ def judge(seen: Seen, tokens: TokenMemory) -> Judgement:
         error = _expect(expect_read_or_refused, response, True)
         _server(key, error, judgement, body_partial)
         return judgement
-    if not parsed:
+    if body.reading == "not-json":
         _server(
             "auth-protocol", _expect(expect_not_json_rejected, response), judgement, body_partial
         )
         return judgement
-    broken = RULES.violations(sent)
     if not broken:
         _server("acceptance", _expect(expect_created, response), judgement, body_partial)
     else:
-        error = _expect(expect_rejected, response, sent)
+        error = _expect(expect_rejected, response, body.value)
         _server(broken[0].rule_id, error, judgement, body_partial)
     return judgement
 
 
-def _judge_request(seen: Seen, judgement: Judgement, *, body: JsonReading, media_type: str) -> None:
+def _judge_request(
+    seen: Seen,
+    judgement: Judgement,
+    *,
+    body: JsonReading,
+    broken: list[RuleViolation],
+    media_type: str,
+) -> None:
     if media_type != _JSON:
         shown = media_type or "no Content-Type"
         _caller("schema", "request-content-type", f"{shown}, not {_JSON}", seen, judgement)
@@ -242,7 +249,7 @@ def _judge_request(seen: Seen, judgement: Judgement, *, body: JsonReading, media
     if body.reading == "open":
         return  # JSON whose reading RFC 8259 leaves to the server: no rule verdict on it
     by_rule: dict[str, str] = {}
-    for violation in RULES.violations(body.value):
+    for violation in broken:
         by_rule.setdefault(
             violation.rule_id, violation.message.removesuffix(f" [{violation.rule_id}]")
         )
