@@ -1,6 +1,7 @@
 """The contract-validating reverse proxy (`immoteur-contract proxy`) and its pytest fixture.
 
-forwarding.py passes traffic through unchanged (upstream.py: its lean HTTP/1.1 client);
+serving.py listens; downstream.py and upstream.py pass traffic through unchanged, as
+forwarding.py defines it;
 recorder.py judges each finished exchange off the forwarding path (judge.py: the rules and
 the suite's expectations, one copy); report.py writes the session in the JSON format of `run`;
 bounded.py caps what is kept of each body; session.py runs the whole in a thread for tests;
@@ -15,13 +16,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .forwarding import ProxyApp, Upstream
+    from .forwarding import Upstream
     from .judge import Violation
     from .recorder import Recorded, Recorder
     from .report import ProxyReport, proxy_report
+    from .serving import ProxyServer
 
 _HOMES = {
-    "ProxyApp": ".forwarding",
+    "ProxyServer": ".serving",
     "Upstream": ".forwarding",
     "Violation": ".judge",
     "Recorded": ".recorder",
@@ -31,8 +33,8 @@ _HOMES = {
 }
 
 __all__ = [
-    "ProxyApp",
     "ProxyReport",
+    "ProxyServer",
     "Recorded",
     "Recorder",
     "Upstream",

@@ -11,19 +11,16 @@ import threading
 import time
 from pathlib import Path
 
-import uvicorn
-
 from ..arguments import OutputPathError, prepare_outputs
 from ..exits import USAGE
 from ..runner import regression
 from ..runner.outputs import write_atomic
 from ..server.listener import bind_listener
-from ..server.serving import fastest_loop, serve_until_stopped
 from .bounded import DEFAULT_BODY_LIMIT, CaptureBudget
-from .forwarding import ProxyApp, Upstream, UpstreamError
+from .forwarding import Upstream, UpstreamError
 from .recorder import Recorder
 from .report import proxy_report
-from .session import proxy_config
+from .serving import ProxyServer, serve_until_stopped
 
 __all__ = ["add_arguments", "run"]
 
@@ -111,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{_PREFIX}: error: cannot listen on {error}", file=sys.stderr)
         return USAGE
     recorder = Recorder(upstream.url)
-    app = ProxyApp(
+    server = ProxyServer(
         upstream,
         recorder,
         verify=verify,
@@ -119,7 +116,6 @@ def run(args: argparse.Namespace) -> int:
         body_limit=args.body_limit,
         budget=CaptureBudget(),
     )
-    server = uvicorn.Server(proxy_config(app, loop=fastest_loop()))
     if args.max_exchanges:
         _stop_after(recorder, server, args.max_exchanges)
     shown = f"[{host}]" if ":" in host else host
@@ -153,13 +149,13 @@ def run(args: argparse.Namespace) -> int:
     return regression.finish(args, checks, report, judgement, lines)
 
 
-def _stop_after(recorder: Recorder, server: uvicorn.Server, count: int) -> None:
+def _stop_after(recorder: Recorder, server: ProxyServer, count: int) -> None:
     """Stop the server once `count` exchanges are recorded (checked by a watcher thread)."""
 
     def watch() -> None:
-        while not server.should_exit:
+        while not server.stopping:
             if recorder.forwarded >= count:
-                server.should_exit = True
+                server.stop()
                 return
             time.sleep(0.02)
 

@@ -2,8 +2,8 @@
 queue, judges those of the contract's endpoint, prints one live line per violation and keeps
 the tallies and the first exchange of each distinct failure for the report.
 
-The forwarding side only ever calls `next_index` and `submit` (a non-blocking put): a slow
-check never delays an answer. A full queue drops the exchange's judgement, not the exchange
+The forwarding side only ever calls `next_index` and `submit` (an append to a deque): a slow
+check never delays an answer. A full backlog drops the exchange's judgement, not the exchange
 (it is counted, and the report says how many went unjudged). Tokens are never kept: the
 curl lines and messages are scrubbed before they are stored or printed.
 """
@@ -11,11 +11,10 @@ curl lines and messages are scrubbed before they are stored or printed.
 from __future__ import annotations
 
 import itertools
-import queue
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -34,7 +33,11 @@ _QUEUE_SIZE = 10_000
 _REASONS = 50
 """Distinct reasons for not judging an exchange kept in the report."""
 _BACKLOG = 64
-"""Queued exchanges past which the judge paces itself (see `_work`)."""
+"""Waiting exchanges past which the judge paces itself (see `_work`)."""
+_REST = 2.0
+"""Under a backlog, the judge rests this many times as long as each judgement took: it takes
+at most a third of the interpreter from forwarding."""
+_POLL_SECONDS = 0.002
 _REASON_CHARS = 200
 _SHOWN_BODY = 16 * 1024
 """Bytes of a request body kept in a failure and its curl line (the report stays small)."""
@@ -61,7 +64,9 @@ class Recorder:
     def __init__(self, upstream: str, *, live: TextIO | None = None) -> None:
         self.upstream = upstream
         self._live = live if live is not None else sys.stdout
-        self._queue: queue.Queue[Seen | None] = queue.Queue(maxsize=_QUEUE_SIZE)
+        self._waiting: deque[Seen] = deque()
+        self._judging = False
+        self._stopped = False
         self._lock = threading.Lock()
         self._indices = itertools.count(1)
         self._tokens = TokenMemory()
@@ -93,65 +98,61 @@ class Recorder:
         return next(self._indices)
 
     def submit(self, seen: Seen) -> None:
-        """Hand a finished exchange to the judge (never blocks)."""
-        try:
-            self._queue.put_nowait(seen)
-        except queue.Full:
+        """Hand a finished exchange to the judge (never blocks, wakes no thread)."""
+        if len(self._waiting) < _QUEUE_SIZE:
+            self._waiting.append(seen)
+        else:
             seen.release()
             with self._lock:
                 self.forwarded += 1
                 self.dropped += 1
-        finally:
-            with self._lock:
-                self._in_flight -= 1
+        with self._lock:
+            self._in_flight -= 1
 
     def drain(self, timeout: float = 10.0) -> bool:
         """Wait until every exchange started so far is over and judged (at most `timeout` s);
         True if so."""
         deadline = time.monotonic() + timeout
-        while self._in_flight and time.monotonic() < deadline:
+        while self._in_flight or self._waiting or self._judging:
+            if time.monotonic() >= deadline:
+                return False
             time.sleep(0.002)
-        done = threading.Event()
-
-        def waiter() -> None:
-            self._queue.join()
-            done.set()
-
-        threading.Thread(target=waiter, daemon=True).start()
-        return done.wait(max(0.0, deadline - time.monotonic())) and not self._in_flight
+        return True
 
     def close(self, timeout: float = 10.0) -> None:
-        """Judge what is queued (at full speed), then stop the worker."""
+        """Judge what is waiting (at full speed), then stop the worker."""
         self._closing = True
         self.drain(timeout)
-        try:
-            self._queue.put(None, timeout=1)
-        except queue.Full:
-            return
+        self._stopped = True
         self._thread.join(timeout)
 
     def _work(self) -> None:
-        while True:
-            seen = self._queue.get()
+        """Judge waiting exchanges in turn; poll while there are none. The forwarding side
+        only appends to a deque: handing each exchange over through a queue's condition
+        would wake this thread, and contend for the interpreter, once per exchange."""
+        waiting = self._waiting
+        while not self._stopped:
+            if not waiting:
+                time.sleep(_POLL_SECONDS)
+                continue
+            self._judging = True
+            seen = waiting.popleft()
             try:
-                if seen is None:
-                    return
                 started = time.perf_counter()
                 self._record(seen)
-                if self._queue.qsize() > _BACKLOG and not self._closing:
-                    # traffic outruns the judge: yield as much time as judging took, so that
-                    # forwarding keeps at least half the interpreter (a full queue drops
+                if len(waiting) > _BACKLOG and not self._closing:
+                    # traffic outruns the judge: rest _REST times as long as judging took, so
+                    # that forwarding keeps most of the interpreter (a full backlog drops
                     # judgements, counted, never exchanges)
-                    time.sleep(time.perf_counter() - started)
+                    time.sleep((time.perf_counter() - started) * _REST)
             except Exception as error:  # a judge bug must not stop the recording
                 print(
                     f"immoteur-contract proxy: could not judge an exchange: {error!r}",
                     file=sys.stderr,
                 )
             finally:
-                if seen is not None:
-                    seen.release()
-                self._queue.task_done()
+                seen.release()
+                self._judging = False
 
     def _record(self, seen: Seen) -> None:
         with self._lock:

@@ -1,9 +1,8 @@
-"""The proxy served by uvicorn: its configuration (shared by the command and the tests) and a
-context manager that runs it in a thread, for the pytest fixture and the kit's own tests.
+"""The proxy run in a thread of this process, for the pytest fixture and the kit's own tests.
 
-    with running_proxy(upstream_base_url) as session:   # session.base_url: http://127.0.0.1:PORT/public/v1
-        ...                                               # send traffic through it
-    session.report()                                      # judged, in the format of `run`
+with running_proxy(upstream_base_url) as session:   # session.base_url: http://127.0.0.1:PORT/public/v1
+    ...                                               # send traffic through it
+session.report()                                      # judged, in the format of `run`
 """
 
 from __future__ import annotations
@@ -15,34 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
-import uvicorn
-
 from ..rules import CONTRACT
-from ..server.serving import serving_thread
-from .forwarding import ProxyApp, Upstream
+from .forwarding import Upstream
 from .recorder import Recorded, Recorder
 from .report import ProxyReport, proxy_report
+from .serving import ProxyServer, serve_in_thread
 
-__all__ = ["ProxySession", "proxy_config", "running_proxy"]
-
-
-def proxy_config(app: ProxyApp, *, loop: str = "asyncio") -> uvicorn.Config:
-    """uvicorn settings that keep answers as the upstream gave them: no Date or Server header
-    of the proxy's own, no proxy-header rewriting, no access log."""
-    return uvicorn.Config(
-        app,
-        loop=loop,
-        ws="none",
-        lifespan="on",
-        access_log=False,
-        log_config=None,
-        log_level="critical",
-        server_header=False,
-        date_header=False,
-        proxy_headers=False,
-        timeout_graceful_shutdown=5,
-        limit_concurrency=2000,
-    )
+__all__ = ["ProxySession", "running_proxy"]
 
 
 @dataclass
@@ -79,12 +57,9 @@ def running_proxy(
 ) -> Iterator[ProxySession]:
     """Serve the proxy in front of `upstream` on a free port of `host` in a daemon thread."""
     recorder = Recorder(Upstream(upstream).url, live=live)
-    app = ProxyApp(Upstream(upstream), recorder, verify=verify)
-    config = proxy_config(app)
+    server = ProxyServer(Upstream(upstream), recorder, verify=verify)
     try:
-        with serving_thread(
-            config, host=host, start_timeout=start_timeout, what="the proxy"
-        ) as port:
+        with serve_in_thread(server, host=host, start_timeout=start_timeout) as port:
             yield ProxySession(f"http://{host}:{port}", recorder)
     finally:
         recorder.close()

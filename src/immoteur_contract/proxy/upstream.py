@@ -1,137 +1,77 @@
-"""A lean HTTP/1.1 client for the upstream: pooled keep-alive connections on asyncio streams,
-answers parsed with httptools (the parser uvicorn itself uses), bodies streamed both ways.
+"""The proxy's side toward the upstream: a pool of keep-alive HTTP/1.1 connections, each an
+asyncio protocol whose answers httptools parses (the parser uvicorn itself uses).
 
-The proxy sends every exchange through it, so its cost is the latency the proxy adds; a
-general-purpose client (httpx on anyio) costs several times more per request. It does only what
-forwarding needs: write the head and the body as given (Content-Length kept, else chunked),
-read the status, the headers in their order and spelling, and the body as the wire framing
-delivers it (de-chunked, never decompressed). A connection goes back to the pool only after a
-complete answer the upstream did not mark `Connection: close`.
+Forwarding is callback-driven, without a task per exchange: an exchange (`AnswerSink`, the
+client connection it belongs to) writes its request head and body pieces as they come, and the
+connection calls it back with the answer's head, its body pieces as the wire framing delivers
+them (de-chunked, never decompressed) and its end. That is what keeps the proxy's cost per
+exchange a fraction of the upstream's own (bench/proxy_latency.py).
+
+A connection goes back to the pool only after a complete answer, to a request sent whole, that
+the upstream did not mark `Connection: close`. Interim answers (1xx) are read and skipped: the
+proxy does not forward Expect, and 103 Early Hints are not relayed. `--timeout` bounds the wait
+for the upstream between two reads, and (at most 10 s) the connecting.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import os
+import socket
 import ssl
-from collections.abc import AsyncIterator
+from typing import Protocol, cast
 from urllib.parse import urlsplit
 
 import httptools
 
-__all__ = ["UpstreamAnswer", "UpstreamClient", "UpstreamFailedError"]
+__all__ = ["AnswerSink", "UpstreamConnection", "UpstreamPool"]
 
-_READ = 65536
 _IDLE = 100
 """Idle connections kept for reuse."""
+_CONNECT_SECONDS = 10.0
+_SALVAGE = 65536
 
 
-class UpstreamFailedError(Exception):
-    """The upstream could not be reached, or broke the exchange off."""
+class AnswerSink(Protocol):
+    """What an upstream connection reports to the exchange it carries."""
+
+    def upstream_ready(self, connection: UpstreamConnection) -> None:
+        """The connection is the exchange's: write the request now."""
+
+    def answer_head(self, status: int, headers: list[tuple[bytes, bytes]], framed: bool) -> None:
+        """The final answer's status and headers (in order and spelling); `framed` when its
+        length is known from Content-Length or chunking, else it ends with the connection."""
+
+    def answer_body(self, chunk: bytes) -> None:
+        """A piece of the answer's body."""
+
+    def answer_done(self) -> None:
+        """The answer is complete."""
+
+    def upstream_failed(self, message: str) -> None:
+        """The upstream could not be reached, or broke the exchange off (before or during the
+        answer)."""
+
+    def flush(self) -> None:
+        """Write to the client what the last read of the answer brought."""
+
+    def upstream_paused(self, paused: bool) -> None:
+        """The connection's send buffer is full (True) or drained (False): pause or resume
+        reading the request body from the client."""
 
 
-class _Reading:
-    """httptools callbacks: the head, then body pieces as they are parsed."""
-
-    def __init__(self) -> None:
-        self.headers: list[tuple[bytes, bytes]] = []
-        self.head_done = False
-        self.done = False
-        self.pieces: list[bytes] = []
-        self.keep_alive = False
-        self.parser: httptools.HttpResponseParser | None = None
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self.headers.append((name, value))
-
-    def on_headers_complete(self) -> None:
-        self.head_done = True
-        # asked now: once the message is complete the parser has reset and says False
-        self.keep_alive = self.parser is not None and self.parser.should_keep_alive()
-
-    def on_body(self, body: bytes) -> None:
-        self.pieces.append(body)
-
-    def on_message_complete(self) -> None:
-        self.done = True
-
-
-Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
-
-
-class UpstreamAnswer:
-    """An answer being read: status and headers now, the body with `aiter_raw`."""
-
-    def __init__(
-        self,
-        client: UpstreamClient,
-        connection: Connection,
-        parser: httptools.HttpResponseParser,
-        reading: _Reading,
-        *,
-        head_only: bool,
-    ) -> None:
-        self.status: int = parser.get_status_code()
-        self.headers = reading.headers
-        self._client = client
-        self._connection: Connection | None = connection
-        self._parser = parser
-        self._reading = reading
-        self._head_only = head_only
-        self._complete = head_only or reading.done
-        self._until_close = False
-
-    async def aiter_raw(self) -> AsyncIterator[bytes]:
-        """The body bytes as they arrive (de-chunked, not decoded)."""
-        reading = self._reading
-        while True:
-            while reading.pieces:
-                yield reading.pieces.pop(0)
-            if self._complete or reading.done:
-                self._complete = True
-                return
-            assert self._connection is not None
-            data = await self._client.read(self._connection[0])
-            if not data:
-                if not self._framed():
-                    self._complete = self._until_close = True  # delimited by the close
-                    return
-                raise UpstreamFailedError("the upstream closed the connection mid-answer")
-            try:
-                self._parser.feed_data(data)
-            except httptools.HttpParserError as error:
-                raise UpstreamFailedError(f"the upstream's answer is not HTTP: {error}") from None
-
-    def _framed(self) -> bool:
-        names = {name.lower() for name, _ in self.headers}
-        return b"content-length" in names or b"transfer-encoding" in names
-
-    async def aclose(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        reusable = (
-            self._complete
-            and not self._head_only
-            and not self._reading.pieces
-            and not self._until_close
-            and self._reading.keep_alive
-        )
-        self._client.release(connection, reusable=reusable)
-
-
-class UpstreamClient:
+class UpstreamPool:
     """Connections to one origin (`http://host:port` or `https://...`)."""
 
     def __init__(self, origin: str, *, verify: ssl.SSLContext | bool, timeout: float) -> None:
         parts = urlsplit(origin)
         self.host = parts.hostname or ""
-        self.https = parts.scheme == "https"
-        self.port = parts.port or (443 if self.https else 80)
+        https = parts.scheme == "https"
+        self.port = parts.port or (443 if https else 80)
         self.netloc = parts.netloc
         self.timeout = timeout
         self._ssl: ssl.SSLContext | None = None
-        if self.https:
+        if https:
             if isinstance(verify, ssl.SSLContext):
                 self._ssl = verify
             else:
@@ -139,102 +79,274 @@ class UpstreamClient:
                 if not verify:
                     self._ssl.check_hostname = False
                     self._ssl.verify_mode = ssl.CERT_NONE
-        self._idle: list[Connection] = []
+        self._idle: list[UpstreamConnection] = []
+        self._connecting: set[asyncio.Task[None]] = set()
 
-    async def read(self, reader: asyncio.StreamReader) -> bytes:
-        try:
-            async with asyncio.timeout(self.timeout):
-                return await reader.read(_READ)
-        except TimeoutError:
-            raise UpstreamFailedError(f"no data from the upstream for {self.timeout:g} s") from None
-        except OSError as error:
-            raise UpstreamFailedError(str(error) or type(error).__name__) from None
-
-    async def _connect(self) -> Connection:
+    def acquire(self, sink: AnswerSink) -> None:
+        """Give `sink` a connection: an idle one at once, else a new one once connected (or
+        `upstream_failed`)."""
         while self._idle:
-            reader, writer = self._idle.pop()
-            if not reader.at_eof() and not writer.is_closing():
-                return reader, writer
-            writer.close()
+            connection = self._idle.pop()
+            if connection.usable():
+                connection.take(sink)
+                sink.upstream_ready(connection)
+                return
+            connection.close()
+        task = asyncio.get_running_loop().create_task(self._connect(sink))
+        self._connecting.add(task)
+        task.add_done_callback(self._connecting.discard)
+
+    async def _connect(self, sink: AnswerSink) -> None:
+        loop = asyncio.get_running_loop()
         try:
-            async with asyncio.timeout(min(self.timeout, 10.0)):
-                return await asyncio.open_connection(
+            async with asyncio.timeout(min(self.timeout, _CONNECT_SECONDS)):
+                _, connection = await loop.create_connection(
+                    lambda: UpstreamConnection(self),
                     self.host,
                     self.port,
                     ssl=self._ssl,
                     server_hostname=self.host if self._ssl else None,
                 )
         except TimeoutError:
-            raise UpstreamFailedError("connecting timed out") from None
+            sink.upstream_failed("connecting timed out")
+            return
         except (OSError, ssl.SSLError) as error:
-            raise UpstreamFailedError(f"{type(error).__name__}: {error}") from None
+            sink.upstream_failed(f"{type(error).__name__}: {' '.join(str(error).split())}")
+            return
+        connection.take(sink)
+        sink.upstream_ready(connection)
 
-    def release(self, connection: Connection, *, reusable: bool) -> None:
-        if reusable and len(self._idle) < _IDLE:
+    def release(self, connection: UpstreamConnection, *, reusable: bool) -> None:
+        if reusable and connection.usable() and len(self._idle) < _IDLE:
             self._idle.append(connection)
         else:
-            connection[1].close()
+            connection.close()
 
-    async def aclose(self) -> None:
+    def forget(self, connection: UpstreamConnection) -> None:
+        """An idle connection the upstream closed."""
+        if connection in self._idle:
+            self._idle.remove(connection)
+
+    def close(self) -> None:
+        for task in self._connecting:
+            task.cancel()
         idle, self._idle = self._idle, []
-        for _, writer in idle:
-            writer.close()
-        for _, writer in idle:
-            with contextlib.suppress(Exception):
-                async with asyncio.timeout(1):
-                    await writer.wait_closed()
+        for connection in idle:
+            connection.close()
 
-    async def send(
-        self,
-        method: str,
-        target: str,
-        headers: list[tuple[str, str]],
-        body: AsyncIterator[bytes] | None,
-    ) -> UpstreamAnswer:
-        """Send the request (the body streamed as it is read) and read the answer's head."""
-        writer = (connection := await self._connect())[1]
-        names = {name for name, _ in headers}
-        chunked = body is not None and "content-length" not in names
-        head = [f"{method} {target} HTTP/1.1", f"host: {self.netloc}"]
-        head += [f"{name}: {value}" for name, value in headers]
-        if chunked:
-            head.append("transfer-encoding: chunked")
+
+class UpstreamConnection(asyncio.Protocol):
+    """One connection to the upstream, carrying one exchange at a time."""
+
+    def __init__(self, pool: UpstreamPool) -> None:
+        self._pool = pool
+        self._transport: asyncio.Transport | None = None
+        self._sink: AnswerSink | None = None
+        self._parser = httptools.HttpResponseParser(self)
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._head_only = False
+        self._head_done = False
+        self._interim = False
+        self._done = False
+        self._keep_alive = False
+        self._framed = False
+        self._sent_whole = False
+        self._last_read = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+        self._loop = asyncio.get_running_loop()
+
+    # -- the exchange's side
+
+    def usable(self) -> bool:
+        return self._transport is not None and not self._transport.is_closing()
+
+    def take(self, sink: AnswerSink) -> None:
+        self._sink = sink
+
+    def send(self, data: bytes, *, head_only: bool = False) -> None:
+        """Write the request head (it starts a new answer) and the body given with it."""
+        assert self._transport is not None
+        self._parser = httptools.HttpResponseParser(self)
+        self._headers = []
+        self._head_only = head_only
+        self._head_done = self._interim = self._done = self._sent_whole = False
+        self._transport.write(data)
+        self._watch()
+
+    def write(self, data: bytes) -> None:
+        """More of the request body, as the wire carries it."""
+        if self._transport is not None:
+            self._transport.write(data)
+
+    def sent_whole(self) -> None:
+        """The request went out whole: once answered, the connection may be reused."""
+        self._sent_whole = True
+
+    def finish(self) -> None:
+        """The exchange is over with this connection: back to the pool, or closed."""
+        self._stop_watching()
+        self._sink = None
+        reusable = self._done and self._sent_whole and self._keep_alive and not self._head_only
+        self._pool.release(self, reusable=reusable)
+
+    def close(self) -> None:
+        self._stop_watching()
+        self._sink = None
+        if self._transport is not None:
+            self._transport.close()
+
+    # -- the timeout between two reads
+
+    def _watch(self) -> None:
+        self._last_read = self._loop.time()
+        if self._timer is None:
+            self._timer = self._loop.call_at(self._last_read + self._pool.timeout, self._check)
+
+    def _stop_watching(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _check(self) -> None:
+        self._timer = None
+        if self._sink is None or self._done:
+            return
+        due = self._last_read + self._pool.timeout
+        if self._loop.time() < due:
+            self._timer = self._loop.call_at(due, self._check)
+            return
+        self._fail(f"no data from the upstream for {self._pool.timeout:g} s")
+
+    # -- asyncio.Protocol
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = cast(asyncio.Transport, transport)  # uvloop's is no subclass
+
+    def data_received(self, data: bytes) -> None:
+        if self._sink is None:
+            self.close()  # bytes nobody asked for: the connection cannot be trusted again
+            return
+        self._last_read = self._loop.time()
+        sink = self._sink
         try:
-            writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
-            if body is not None:
-                async for chunk in body:
-                    if chunked:
-                        writer.write(b"%x\r\n%b\r\n" % (len(chunk), chunk))
-                    else:
-                        writer.write(chunk)
-                    await writer.drain()
-                if chunked:
-                    writer.write(b"0\r\n\r\n")
-            await writer.drain()
-            return await self._head(connection, head_only=method == "HEAD")
-        except (OSError, ssl.SSLError) as error:
-            writer.close()
-            raise UpstreamFailedError(f"{type(error).__name__}: {error}") from None
-        except BaseException:
-            writer.close()
-            raise
+            self._parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            pass  # an answer that switches protocols: its head is relayed, nothing more
+        except httptools.HttpParserError as error:
+            self._fail(f"the upstream's answer is not HTTP: {error}")
+        finally:
+            sink.flush()
 
-    async def _head(self, connection: Connection, *, head_only: bool) -> UpstreamAnswer:
-        reading = _Reading()
-        parser = reading.parser = httptools.HttpResponseParser(reading)
-        while not reading.head_done:
-            data = await self.read(connection[0])
-            if not data:
-                raise UpstreamFailedError("the upstream closed the connection without answering")
-            try:
-                parser.feed_data(data)
-            except httptools.HttpParserUpgrade:
-                break
-            except httptools.HttpParserError as error:
-                raise UpstreamFailedError(f"the upstream's answer is not HTTP: {error}") from None
-        if parser.get_status_code() < 200:
-            # the proxy does not forward Expect, so no 100 Continue is due; 103 is not relayed
-            raise UpstreamFailedError(
-                f"an interim answer {parser.get_status_code()} is not relayed"
-            )
-        return UpstreamAnswer(self, connection, parser, reading, head_only=head_only)
+    def eof_received(self) -> bool:
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        transport, self._transport = self._transport, None
+        if exc is not None and self._sink is not None and transport is not None:
+            self._salvage(transport)
+        self._stop_watching()
+        sink, self._sink = self._sink, None
+        if sink is None:
+            self._pool.forget(self)
+            return
+        if self._head_done and not self._framed and not self._done:
+            self._done = True  # an answer delimited by the connection's end
+            sink.answer_done()
+            return
+        if not self._done:
+            reason = f" ({type(exc).__name__}: {exc})" if exc else ""
+            what = "mid-answer" if self._head_done else "without answering"
+            sink.upstream_failed(f"the upstream closed the connection {what}{reason}")
+
+    def _salvage(self, transport: asyncio.Transport) -> None:
+        """Read what the upstream sent before the connection broke. An upstream that answers
+        early (413 to a large body) and closes makes our next write of the body fail, and
+        the event loop drops the connection before reading the answer waiting in the socket;
+        as httpcore does for its own requests, that answer is still read and relayed."""
+        if transport.get_extra_info("sslcontext") is not None:
+            return
+        sock = transport.get_extra_info("socket")
+        if sock is None:
+            return
+        try:
+            copy = socket.socket(fileno=os.dup(sock.fileno()))
+        except OSError:
+            return
+        with copy:
+            copy.setblocking(False)
+            while self._sink is not None and not self._done:
+                try:
+                    data = copy.recv(_SALVAGE)
+                except OSError:
+                    return
+                if not data:
+                    return
+                self._transport = transport
+                self.data_received(data)
+                self._transport = None
+
+    def pause_writing(self) -> None:
+        if self._sink is not None:
+            self._sink.upstream_paused(True)
+
+    def resume_writing(self) -> None:
+        if self._sink is not None:
+            self._sink.upstream_paused(False)
+
+    def pause_reading(self) -> None:
+        if self._transport is not None:
+            self._transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        if self._transport is not None:
+            self._transport.resume_reading()
+
+    def _fail(self, message: str) -> None:
+        sink, self._sink = self._sink, None
+        self.close()
+        if sink is not None and not self._done:
+            sink.upstream_failed(message)
+
+    # -- httptools callbacks
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._headers.append((name, value))
+
+    def on_headers_complete(self) -> None:
+        status = self._parser.get_status_code()
+        if status < 200:
+            self._interim = True  # 100, 102, 103: skipped; the final answer follows
+            return
+        self._head_done = True
+        # asked now: once the message is complete the parser has reset and says False
+        self._keep_alive = self._parser.should_keep_alive()
+        names = {name.lower() for name, _ in self._headers}
+        self._framed = (
+            self._head_only
+            or status in (204, 304)
+            or b"content-length" in names
+            or b"transfer-encoding" in names
+        )
+        assert self._sink is not None
+        self._sink.answer_head(status, self._headers, self._framed)
+        if self._head_only:
+            self._complete()
+
+    def on_body(self, body: bytes) -> None:
+        if self._sink is not None and not self._done:
+            self._sink.answer_body(body)
+
+    def on_message_complete(self) -> None:
+        if self._interim:
+            self._interim = False
+            self._headers = []
+            return
+        self._complete()
+
+    def _complete(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        self._stop_watching()
+        if self._sink is not None:
+            self._sink.answer_done()

@@ -32,6 +32,7 @@ __all__ = [
     "serve_until_stopped",
     "serving",
     "serving_thread",
+    "settle_garbage_collector",
 ]
 
 LOOPBACK = "127.0.0.1"
@@ -85,7 +86,7 @@ def serving_thread(
     """Run uvicorn with `config` on a free port of `host` in a daemon thread; yield the port
     once it listens (RuntimeError "`what` did not start" when it does not within
     `start_timeout` seconds), and stop it on exit."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))
     port: int = sock.getsockname()[1]
@@ -109,7 +110,7 @@ def serve_until_stopped(server: uvicorn.Server, listener: socket.socket) -> None
     """Run `server` on `listener` in the foreground until SIGINT, SIGTERM or its `should_exit`,
     and return normally in each case, so that the caller closes what it holds (a store, a
     report) after uvicorn's graceful shutdown. The garbage collector is settled first."""
-    _settle_garbage_collector()
+    settle_garbage_collector()
     restore = _stop_on_sigterm()
     try:
         server.run(sockets=[listener])
@@ -142,7 +143,7 @@ def _stop_on_sigterm() -> Callable[[], None]:
     return restore
 
 
-def _settle_garbage_collector() -> None:
+def settle_garbage_collector() -> None:
     """Move everything loaded at start-up out of the collector's sight (gc.freeze) and collect
     the youngest generation less often: a request leaves almost no cycles, so the default
     thresholds only make the collector re-walk long-lived objects on the hot path."""
