@@ -10,12 +10,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
+import referencing
+import referencing.jsonschema
 import yaml
 from openapi_spec_validator import validate
 
 from immoteur_contract.rules import RULES
 from immoteur_contract.spec import PACKAGED_SPEC_PATH, SPEC_PATH, load_contract
+from immoteur_contract.verdicts import agreeing_verdicts
 
 CONTRACT = load_contract()
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,3 +202,42 @@ def test_spec_uuid_rule_rejects_a_final_newline_in_python() -> None:
     assert CONTRACT.uuid_pattern.search(text) is not None
     assert not CONTRACT.validator("Uuid").is_valid(text)
     assert sys.maxunicode == 0x10FFFF
+
+
+def _through_a_ref(name: str) -> jsonschema.protocols.Validator:
+    """The component's validator as a `{"$ref": ...}` into the document, resolved by jsonschema
+    on every validation: what `CONTRACT.validator` must agree with."""
+    resource = referencing.jsonschema.DRAFT202012.create_resource(dict(CONTRACT.document))
+    registry: referencing.Registry[Any] = referencing.Registry().with_resource("urn:spec", resource)
+    cls = jsonschema.Draft202012Validator
+    ref = {"$ref": f"urn:spec#/components/schemas/{name}"}
+    return cls(ref, registry=registry, format_checker=cls.FORMAT_CHECKER)
+
+
+def _errors(validator: jsonschema.protocols.Validator, value: Any) -> list[tuple[Any, ...]]:
+    return [
+        (e.message, list(e.path), list(e.schema_path), e.validator)
+        for e in validator.iter_errors(value)
+    ]
+
+
+_VALUES: list[Any] = [row.body for row in agreeing_verdicts()] + [
+    None,
+    [],
+    "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    "not-a-uuid",
+    {"createdAt": "2026-01-02T03:04:05Z", "reportId": "3c90c3cc-0d44-4b50-8888-8dd25736052a"},
+    {"createdAt": "2026-13-02T03:04:05", "reportId": "3c90c3cc-0d44-4b50-8888-8dd25736052"},
+    {"message": "Unauthenticated."},
+    {"message": 1},
+    {"message": "m", "errors": {"propertyIds.0": ["bad"], "comment": []}},
+    {"errors": {"comment": "bad", "issueKind": [1]}},
+]
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT.document["components"]["schemas"]))
+def test_spec_validator_reports_what_a_ref_to_the_component_reports(name: str) -> None:
+    by_ref = _through_a_ref(name)
+    assert [_errors(CONTRACT.validator(name), v) for v in _VALUES] == [
+        _errors(by_ref, v) for v in _VALUES
+    ]

@@ -15,7 +15,7 @@ This module holds nothing specific to the proxy; the runner's bounded transport 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import httpx
 
@@ -114,10 +114,15 @@ class _Pieces(httpx.SyncByteStream):
 
 
 def decoded_content(
-    raw: bytes, headers: httpx.Headers, limit: int = DEFAULT_BODY_LIMIT
+    raw: bytes, headers: Sequence[tuple[str, str]], limit: int = DEFAULT_BODY_LIMIT
 ) -> tuple[bytes, bool]:
-    """`raw` decoded as its Content-Encoding says (httpx's decoders), stopping at `limit`
-    decoded bytes; returns (content, cut). `DecodingFailedError` when it does not decode."""
+    """`raw` decoded as the Content-Encoding of `headers` (name, value pairs) says (httpx's
+    decoders), stopping at `limit` decoded bytes; returns (content, cut), cut when `limit` was
+    reached. `DecodingFailedError` when it does not decode. Without a Content-Encoding there is
+    nothing to decode: the bytes are the content, and no decoder is set up for them."""
+    if not any(name.lower() == "content-encoding" for name, _ in headers):
+        cut = len(raw) >= limit and bool(raw)
+        return (raw[:limit] if cut else raw), cut
     response = httpx.Response(200, headers=headers, stream=_Pieces(raw))
     kept: list[bytes] = []
     size = 0

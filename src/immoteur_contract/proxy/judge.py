@@ -123,10 +123,9 @@ def _answer(seen: Seen) -> tuple[httpx.Response | None, bool]:
     in part (over the limit, or cut). None when the kept bytes do not decode."""
     assert seen.status is not None
     assert seen.response_body is not None
-    headers = httpx.Headers(seen.response_headers)
     partial = seen.response_body.truncated or seen.cut
     try:
-        content, cut = decoded_content(seen.response_body.content(), headers)
+        content, cut = decoded_content(seen.response_body.content(), seen.response_headers)
     except DecodingFailedError:
         if not partial:
             return None, False
@@ -226,7 +225,7 @@ def judge(seen: Seen, tokens: TokenMemory) -> Judgement:
     if not broken:
         _server("acceptance", _expect(expect_created, response), judgement, body_partial)
     else:
-        error = _expect(expect_rejected, response, body.value)
+        error = _expect(expect_rejected, response, body.value, broken)
         _server(broken[0].rule_id, error, judgement, body_partial)
     return judgement
 
