@@ -72,6 +72,15 @@ class BoundedBody:
         self.size = 0
         self.truncated = False
 
+    @classmethod
+    def restored(cls, kept: bytes, size: int, truncated: bool) -> BoundedBody:
+        """A capture rebuilt from what another process kept (judging.py), under a budget of
+        its own: the sending side bounded it already."""
+        body = cls(CaptureBudget(len(kept)), max(len(kept), 1))
+        body.add(kept)
+        body.size, body.truncated = size, truncated
+        return body
+
     def add(self, chunk: bytes) -> None:
         """Account for `chunk` (already forwarded or about to be) and keep what fits."""
         self.size += len(chunk)

@@ -5,6 +5,7 @@ report, judged against --baseline and summarised like a run (runner/regression.p
 from __future__ import annotations
 
 import argparse
+import socket
 import ssl
 import sys
 import threading
@@ -18,14 +19,14 @@ from ..runner.outputs import write_atomic
 from ..server.listener import bind_listener
 from .bounded import DEFAULT_BODY_LIMIT, CaptureBudget
 from .forwarding import Upstream, UpstreamError
+from .judging import JudgeProcess, JudgingStoppedError
 from .recorder import Recorder
-from .report import proxy_report
+from .report import ProxyReport, proxy_report
 from .serving import ProxyServer, serve_until_stopped
 
 __all__ = ["add_arguments", "run"]
 
 _PREFIX = "immoteur-contract proxy"
-_SWITCH_INTERVAL = 0.0005
 
 
 def _positive(text: str) -> int:
@@ -107,34 +108,11 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"{_PREFIX}: error: cannot listen on {error}", file=sys.stderr)
         return USAGE
-    recorder = Recorder(upstream.url)
-    server = ProxyServer(
-        upstream,
-        recorder,
-        verify=verify,
-        timeout=args.timeout,
-        body_limit=args.body_limit,
-        budget=CaptureBudget(),
-    )
-    if args.max_exchanges:
-        _stop_after(recorder, server, args.max_exchanges)
-    shown = f"[{host}]" if ":" in host else host
-    print(
-        f"{_PREFIX}: forwarding http://{shown}:{listener.getsockname()[1]} to {upstream.url};"
-        " violations are printed as they are found; Ctrl-C to stop",
-        file=sys.stderr,
-        flush=True,
-    )
-    # The judge is a thread: with the default 5 ms switch interval, an answer waiting for the
-    # interpreter while a check runs would wait up to 5 ms; 0.5 ms bounds what judging adds.
-    sys.setswitchinterval(_SWITCH_INTERVAL)
-    started = time.monotonic()
+    judge = JudgeProcess(upstream.url)
     try:
-        serve_until_stopped(server, listener)
+        report = _serve(args, upstream, verify, listener, judge, host)
     finally:
-        listener.close()
-    recorder.close()
-    report = proxy_report(recorder, time.monotonic() - started)
+        judge.close()
     regression.new_failures_first(checks, report)
     judgement, lines = regression.judge_run(args, checks, report)  # the baseline sets the verdict
     if args.report:
@@ -149,12 +127,50 @@ def run(args: argparse.Namespace) -> int:
     return regression.finish(args, checks, report, judgement, lines)
 
 
-def _stop_after(recorder: Recorder, server: ProxyServer, count: int) -> None:
+def _serve(
+    args: argparse.Namespace,
+    upstream: Upstream,
+    verify: ssl.SSLContext | bool,
+    listener: socket.socket,
+    judge: JudgeProcess,
+    host: str,
+) -> ProxyReport:
+    """Forward until stopped; the session's report, judged in the judging process."""
+    server = ProxyServer(
+        upstream,
+        judge,
+        verify=verify,
+        timeout=args.timeout,
+        body_limit=args.body_limit,
+        budget=CaptureBudget(),
+    )
+    if args.max_exchanges:
+        _stop_after(judge, server, args.max_exchanges)
+    shown = f"[{host}]" if ":" in host else host
+    print(
+        f"{_PREFIX}: forwarding http://{shown}:{listener.getsockname()[1]} to {upstream.url};"
+        " violations are printed as they are found; Ctrl-C to stop",
+        file=sys.stderr,
+        flush=True,
+    )
+    started = time.monotonic()
+    try:
+        serve_until_stopped(server, listener)
+    finally:
+        listener.close()
+    seconds = time.monotonic() - started
+    try:
+        return judge.report(seconds)
+    except JudgingStoppedError as error:  # not a divergence: the run could not be judged
+        return proxy_report(Recorder(upstream.url, threaded=False), seconds, error=str(error))
+
+
+def _stop_after(judge: JudgeProcess, server: ProxyServer, count: int) -> None:
     """Stop the server once `count` exchanges are recorded (checked by a watcher thread)."""
 
     def watch() -> None:
         while not server.stopping:
-            if recorder.forwarded >= count:
+            if judge.forwarded >= count:
                 server.stop()
                 return
             time.sleep(0.02)

@@ -121,8 +121,8 @@ class ClientConnection(asyncio.Protocol):
             # the body would wait for the client's delayed ACK (40 ms on Linux)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if not self._server.admit(self):
-            transport.write(_refusal(503, "too many connections to the proxy"))
-            transport.close()
+            self._transport.write(_refusal(503, "too many connections to the proxy"))
+            self._transport.close()
 
     def data_received(self, data: bytes) -> None:
         self.last_active = time.monotonic()

@@ -4,6 +4,7 @@ capped bodies, and where it stands in the session."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .bounded import BoundedBody
 
@@ -34,6 +35,40 @@ class Seen:
     client_gone: bool = False
     upstream_failed: bool = False
     seconds: float = 0.0
+
+    def record(self) -> tuple[Any, ...]:
+        """The exchange as plain values (bodies as the bytes kept), for the judging process;
+        `Seen.restored` rebuilds it."""
+        answer = self.response_body
+        return (
+            self.index,
+            self.method,
+            self.path,
+            self.query,
+            self.request_headers,
+            (self.request_body.content(), self.request_body.size, self.request_body.truncated),
+            self.url,
+            self.status,
+            self.response_headers,
+            None if answer is None else (answer.content(), answer.size, answer.truncated),
+            self.error,
+            self.cut,
+            self.client_gone,
+            self.upstream_failed,
+            self.seconds,
+        )
+
+    @classmethod
+    def restored(cls, record: tuple[Any, ...]) -> Seen:
+        """The exchange `record` describes."""
+        (index, method, path, query, headers, sent, url, status, answer_headers, answer) = record[
+            :10
+        ]
+        seen = cls(index, method, path, query, headers, BoundedBody.restored(*sent), url, status)
+        seen.response_headers = answer_headers
+        seen.response_body = None if answer is None else BoundedBody.restored(*answer)
+        seen.error, seen.cut, seen.client_gone, seen.upstream_failed, seen.seconds = record[10:]
+        return seen
 
     def header(self, name: str) -> str | None:
         """The first request header `name` (lower case), or None."""

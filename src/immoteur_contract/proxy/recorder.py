@@ -59,9 +59,11 @@ class Recorded:
 
 
 class Recorder:
-    """Judges exchanges off the forwarding path and keeps what the report needs."""
+    """Judges exchanges off the forwarding path and keeps what the report needs: in a thread
+    of its own (`threaded`), or, in the judging process (judging.py), as `judge_now` is
+    called."""
 
-    def __init__(self, upstream: str, *, live: TextIO | None = None) -> None:
+    def __init__(self, upstream: str, *, live: TextIO | None = None, threaded: bool = True) -> None:
         self.upstream = upstream
         self._live = live if live is not None else sys.stdout
         self._waiting: deque[Seen] = deque()
@@ -88,8 +90,12 @@ class Recorder:
         self.first_failure: int | None = None
         self.recent: list[Recorded] = []
         """Every violation recorded (scrubbed), for the pytest fixture; capped at MAX_FAILURES."""
-        self._thread = threading.Thread(target=self._work, name="immoteur-proxy-judge", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None
+        if threaded:
+            self._thread = threading.Thread(
+                target=self._work, name="immoteur-proxy-judge", daemon=True
+            )
+            self._thread.start()
 
     def next_index(self) -> int:
         """The number of an exchange that starts now (it is in flight until `submit`)."""
@@ -124,7 +130,8 @@ class Recorder:
         self._closing = True
         self.drain(timeout)
         self._stopped = True
-        self._thread.join(timeout)
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def _work(self) -> None:
         """Judge waiting exchanges in turn; poll while there are none. The forwarding side
@@ -136,23 +143,25 @@ class Recorder:
                 time.sleep(_POLL_SECONDS)
                 continue
             self._judging = True
-            seen = waiting.popleft()
-            try:
-                started = time.perf_counter()
-                self._record(seen)
-                if len(waiting) > _BACKLOG and not self._closing:
-                    # traffic outruns the judge: rest _REST times as long as judging took, so
-                    # that forwarding keeps most of the interpreter (a full backlog drops
-                    # judgements, counted, never exchanges)
-                    time.sleep((time.perf_counter() - started) * _REST)
-            except Exception as error:  # a judge bug must not stop the recording
-                print(
-                    f"immoteur-contract proxy: could not judge an exchange: {error!r}",
-                    file=sys.stderr,
-                )
-            finally:
-                seen.release()
-                self._judging = False
+            started = time.perf_counter()
+            self.judge_now(waiting.popleft())
+            if len(waiting) > _BACKLOG and not self._closing:
+                # traffic outruns the judge: rest _REST times as long as judging took, so that
+                # forwarding keeps most of the interpreter (a full backlog drops judgements,
+                # counted, never exchanges)
+                time.sleep((time.perf_counter() - started) * _REST)
+            self._judging = False
+
+    def judge_now(self, seen: Seen) -> None:
+        """Judge and record one finished exchange, then release its kept bodies."""
+        try:
+            self._record(seen)
+        except Exception as error:  # a judge bug must not stop the recording
+            print(
+                f"immoteur-contract proxy: could not judge an exchange: {error!r}", file=sys.stderr
+            )
+        finally:
+            seen.release()
 
     def _record(self, seen: Seen) -> None:
         with self._lock:

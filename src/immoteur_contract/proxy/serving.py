@@ -19,20 +19,34 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 from ..server.listener import BACKLOG
 from ..server.serving import settle_garbage_collector
 from .bounded import DEFAULT_BODY_LIMIT, CaptureBudget
 from .downstream import ClientConnection
+from .exchange import Seen
 from .forwarding import Upstream
-from .recorder import Recorder
 from .upstream import UpstreamPool
 
-__all__ = ["GRACE_SECONDS", "ProxyServer", "serve_in_thread", "serve_until_stopped"]
+__all__ = ["GRACE_SECONDS", "ExchangeSink", "ProxyServer", "serve_in_thread", "serve_until_stopped"]
 
 GRACE_SECONDS = 5.0
 """How long exchanges in flight may take to finish once the proxy is asked to stop."""
 _SWEEP_SECONDS = 1.0
+
+
+class ExchangeSink(Protocol):
+    """Where finished exchanges go: a `Recorder` (judged in a thread of this process) or a
+    `JudgeProcess` (judged in a process of its own); called from the event loop's thread."""
+
+    def next_index(self) -> int:
+        """The number of an exchange that starts now."""
+        ...
+
+    def submit(self, seen: Seen) -> None:
+        """Take a finished exchange (never blocks)."""
+        ...
 
 
 class ProxyServer:
@@ -43,7 +57,7 @@ class ProxyServer:
     def __init__(
         self,
         upstream: Upstream,
-        recorder: Recorder,
+        recorder: ExchangeSink,
         *,
         verify: ssl.SSLContext | bool = True,
         timeout: float = 60.0,
@@ -104,7 +118,7 @@ class ProxyServer:
             server.close()
             sweeper.cancel()
             await self._wind_down()
-            self.pool.close()
+            await self.pool.aclose()
 
     async def _wind_down(self) -> None:
         for connection in list(self._connections):
@@ -115,7 +129,10 @@ class ProxyServer:
             await asyncio.sleep(0.01)
         for connection in list(self._connections):
             connection.close()
-        await asyncio.sleep(0)  # their connection_lost runs: what started is recorded
+        for _ in range(100):  # their connection_lost runs: what started is recorded
+            if not self._connections:
+                return
+            await asyncio.sleep(0.01)
 
     async def _sweep(self) -> None:
         """Close client connections idle (nothing forwarded, nothing read) for too long."""

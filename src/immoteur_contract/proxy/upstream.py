@@ -81,6 +81,7 @@ class UpstreamPool:
                     self._ssl.verify_mode = ssl.CERT_NONE
         self._idle: list[UpstreamConnection] = []
         self._connecting: set[asyncio.Task[None]] = set()
+        self._open: set[UpstreamConnection] = set()
 
     def acquire(self, sink: AnswerSink) -> None:
         """Give `sink` a connection: an idle one at once, else a new one once connected (or
@@ -127,12 +128,25 @@ class UpstreamPool:
         if connection in self._idle:
             self._idle.remove(connection)
 
-    def close(self) -> None:
+    def opened(self, connection: UpstreamConnection) -> None:
+        self._open.add(connection)
+
+    def closed(self, connection: UpstreamConnection) -> None:
+        self._open.discard(connection)
+        self.forget(connection)
+
+    async def aclose(self) -> None:
+        """Close every connection (idle or not) and wait, a second at most, until they are
+        (the event loop cannot close with transports still open)."""
         for task in self._connecting:
             task.cancel()
-        idle, self._idle = self._idle, []
-        for connection in idle:
-            connection.close()
+        self._idle = []
+        for connection in list(self._open):
+            connection.abort()
+        for _ in range(100):
+            if not self._open:
+                return
+            await asyncio.sleep(0.01)
 
 
 class UpstreamConnection(asyncio.Protocol):
@@ -195,6 +209,12 @@ class UpstreamConnection(asyncio.Protocol):
         if self._transport is not None:
             self._transport.close()
 
+    def abort(self) -> None:
+        self._stop_watching()
+        self._sink = None
+        if self._transport is not None:
+            self._transport.abort()
+
     # -- the timeout between two reads
 
     def _watch(self) -> None:
@@ -221,6 +241,7 @@ class UpstreamConnection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = cast(asyncio.Transport, transport)  # uvloop's is no subclass
+        self._pool.opened(self)
 
     def data_received(self, data: bytes) -> None:
         if self._sink is None:
@@ -245,9 +266,9 @@ class UpstreamConnection(asyncio.Protocol):
         if exc is not None and self._sink is not None and transport is not None:
             self._salvage(transport)
         self._stop_watching()
+        self._pool.closed(self)
         sink, self._sink = self._sink, None
         if sink is None:
-            self._pool.forget(self)
             return
         if self._head_done and not self._framed and not self._done:
             self._done = True  # an answer delimited by the connection's end
