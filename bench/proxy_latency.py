@@ -11,8 +11,11 @@ rounds (direct, proxy, prism, direct, ...):
 - throughput at saturation: wrk, same threads, connections and duration for each; target: the
   proxy keeps >= 0.6 of direct's requests per second.
 
-Printed: a Markdown table (medians over the rounds), the verdicts against the targets, and the
-machine's load average (shared machines make absolute numbers move; ratios in one run less).
+Printed: a Markdown table (medians over the rounds), how many exchanges the proxy judged and how
+many it left unjudged at saturation (its report's counts; before each next round the bench waits
+for its judge to catch up, so that judging does not weigh on the other paths' rounds), the
+verdicts against the targets, and the machine's load average (shared machines make absolute
+numbers move; ratios in one run less).
 
     uv run --frozen --no-sync python bench/proxy_latency.py [--rate 200] [--seconds 6]
 
@@ -49,7 +52,9 @@ CLI = [sys.executable, "-m", "immoteur_contract.cli"]
 
 
 @contextmanager
-def started(name: str, command: list[str], url: str, body: bytes, token: str) -> Iterator[None]:
+def started(
+    name: str, command: list[str], url: str, body: bytes, token: str
+) -> Iterator[subprocess.Popen[bytes]]:
     """Run `command` until `url` answers the body 201."""
     with spawned(command, ROOT, {"IMMOTEUR_MOCK_TOKEN": token}) as process:
         deadline = time.monotonic() + 60
@@ -57,7 +62,37 @@ def started(name: str, command: list[str], url: str, body: bytes, token: str) ->
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{name} did not answer 201 (last: {status or 'nothing'})")
             time.sleep(0.2)
-        yield
+        yield process
+
+
+def _tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by process `pid` and its children (the proxy's judge)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def _settled(pid: int, limit: float = 60.0) -> None:
+    """Wait until process `pid` and its children are idle (the proxy's judge has caught up with
+    what saturation left it), so that its work does not weigh on the next path's round."""
+    deadline = time.monotonic() + limit
+    before = _tree_cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = _tree_cpu_seconds(pid)
+        if now - before < 0.05:
+            return
+        before = now
 
 
 async def _connection(
@@ -151,7 +186,8 @@ def main() -> int:
     ports = {"direct": upstream_port, "proxy": proxy_port, "prism": prism_port}
     latency: dict[str, list[list[float]]] = {name: [] for name in ports}
     rates: dict[str, list[float]] = {name: [] for name in ports}
-    with ExitStack() as stack, tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        report_path = Path(folder) / "proxy-report.json"
         script = Path(folder) / "post.lua"
         script.write_text(LUA)
         stack.enter_context(
@@ -163,7 +199,7 @@ def main() -> int:
                 token,
             )
         )
-        stack.enter_context(
+        proxy = stack.enter_context(
             started(
                 "proxy",
                 [
@@ -173,6 +209,8 @@ def main() -> int:
                     upstream + CONTRACT.base_path,
                     "--listen",
                     f"{LOOPBACK}:{proxy_port}",
+                    "--report",
+                    str(report_path),
                 ],
                 f"http://{LOOPBACK}:{proxy_port}{path}",
                 body,
@@ -211,12 +249,16 @@ def main() -> int:
                 latency[name].append(measured)
                 url = f"http://{LOOPBACK}:{port}{paths[name]}"
                 rates[name].append(_wrk(wrk, url, script, token, body, args))
+                if name == "proxy":
+                    _settled(proxy.pid)
                 print(
                     f"round {round_number + 1} {name}:"
                     f" p50 {_percentile(measured, 0.5) * 1e3:.2f} ms,"
                     f" {rates[name][-1]:.0f} req/s",
                     flush=True,
                 )
+        stack.close()  # the proxy stops (SIGTERM) and writes its report
+        session = json.loads(report_path.read_text())["proxy"]
     p50 = {n: statistics.median(_percentile(r, 0.5) for r in latency[n]) * 1e3 for n in ports}
     p99 = {n: statistics.median(_percentile(r, 0.99) for r in latency[n]) * 1e3 for n in ports}
     rate = {n: statistics.median(rates[n]) for n in ports}
@@ -241,6 +283,14 @@ def main() -> int:
             f"| {name} | {p50[name]:.2f} | {p99[name]:.2f} | {added[0]} | {added[1]} |"
             f" {rate[name]:.0f} | {rate[name] / rate['direct']:.2f} |"
         )
+    unjudged = session["not_judged_queue_full"]
+    print()
+    print(
+        f"The proxy forwarded {session['forwarded']:,} exchanges in the session and judged"
+        f" {session['endpoint']:,}; {unjudged:,} went unjudged, counted in its report, because"
+        " its judge (a separate process at idle priority) was behind at saturation; at"
+        f" {args.rate:.0f} req/s it judges every exchange."
+    )
     print()
     checks = [
         ("proxy added p50 <= 1 ms", p50["proxy"] - p50["direct"] <= 1.0),

@@ -73,6 +73,7 @@ EXIT_CODES: dict[str, tuple[tuple[int, str], ...]] = {
         ),
         (FAILED, "a caller or server violation was seen (with --baseline: a new one)"),
         (USAGE, f"{_USAGE_LINE}: a bad --upstream, --listen, --cacert or output path"),
+        (UNVERIFIED, "could not verify: the judging process stopped before judging the session"),
     ),
     "spec-diff": (
         (OK, "no change breaks callers of the API"),

@@ -5,8 +5,8 @@ keep-alive connection, as an application would."""
 from __future__ import annotations
 
 import io
-import socket
 import json
+import socket
 from dataclasses import dataclass
 from typing import Any
 

@@ -198,3 +198,23 @@ def test_command_port_taken_is_exit_2(capsys: pytest.CaptureFixture[str]) -> Non
         )
     assert status == 2
     assert "cannot listen on 127.0.0.1:" in capsys.readouterr().err
+
+
+def _children(pid: int) -> list[int]:
+    tasks = Path(f"/proc/{pid}/task")
+    return [int(c) for task in tasks.iterdir() for c in (task / "children").read_text().split()]
+
+
+def test_command_judge_gone_is_could_not_verify_not_a_divergence(
+    faulty_upstream: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "report.json"
+    proxy = Proxy(faulty_upstream, "--report", str(path))
+    (judge,) = _children(proxy.process.pid)
+    os.kill(judge, signal.SIGKILL)
+    _send_no_facets(proxy.url)  # forwarded all the same: judging is not on the way
+    proxy.process.send_signal(signal.SIGTERM)
+    status, _, stderr = proxy.finish()
+    assert status == 3
+    assert "judging process" in stderr
+    assert json.loads(path.read_text())["failures"] == []

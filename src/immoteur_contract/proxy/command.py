@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from ..arguments import OutputPathError, prepare_outputs
-from ..exits import USAGE
+from ..exits import UNVERIFIED, USAGE
 from ..runner import regression
 from ..runner.outputs import write_atomic
 from ..server.listener import bind_listener
@@ -113,6 +113,11 @@ def run(args: argparse.Namespace) -> int:
         report = _serve(args, upstream, verify, listener, judge, host)
     finally:
         judge.close()
+    if report.error is not None:  # the judge stopped: not a divergence, not a usage error
+        print(f"{_PREFIX}: {report.error}", file=sys.stderr, flush=True)
+        if args.report:
+            write_atomic(Path(args.report), report.dumps() + "\n")
+        return UNVERIFIED
     regression.new_failures_first(checks, report)
     judgement, lines = regression.judge_run(args, checks, report)  # the baseline sets the verdict
     if args.report:

@@ -36,6 +36,10 @@ _HEAD_LIMIT = 64 * 1024
 _WAITING_LIMIT = 256 * 1024
 """Bytes of pipelined requests held while an earlier one is forwarded; past it, the client is
 not read until they are."""
+_LINGER_SECONDS = 2.0
+"""How long a refused client's further bytes are read and dropped before its connection is
+closed: closed with bytes unread, the connection would be reset, and the reset can destroy the
+refusal before the client reads it."""
 _DRAIN_SECONDS = 5.0
 """How long the rest of a request body is read (for judging) after its answer was written."""
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
@@ -91,11 +95,13 @@ class ClientConnection(asyncio.Protocol):
         self._url = b""
         self._headers: list[tuple[bytes, bytes]] = []
         self._head_bytes = 0
+        self._head_read = 0
         self._waiting_bytes = 0
         self._answered = False
         self._chunk_out = False
         self._close_after = False
         self._draining: asyncio.TimerHandle | None = None
+        self._lingering: asyncio.TimerHandle | None = None
         self._out: list[bytes] = []
         self._read_paused: set[str] = set()
         self._write_paused = False
@@ -122,10 +128,16 @@ class ClientConnection(asyncio.Protocol):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if not self._server.admit(self):
             self._transport.write(_refusal(503, "too many connections to the proxy"))
-            self._transport.close()
+            self._linger()
 
     def data_received(self, data: bytes) -> None:
+        if self._lingering is not None:
+            return  # refused: what follows is dropped
         self.last_active = time.monotonic()
+        if self._head_bytes:
+            # inside a request head: httptools holds a header line until its end, so the
+            # bytes read are counted too (a line that never ends must not be held forever)
+            self._head_read += len(data)
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade as upgrade:
@@ -139,7 +151,7 @@ class ClientConnection(asyncio.Protocol):
         except httptools.HttpParserError:
             self._refuse(400, "the request is not HTTP/1.1")
             return
-        if self._head_bytes > _HEAD_LIMIT:
+        if self._head_bytes > _HEAD_LIMIT or (self._head_bytes and self._head_read > _HEAD_LIMIT):
             self._refuse(431, f"request head over {_HEAD_LIMIT} bytes")
 
     def eof_received(self) -> bool:
@@ -150,6 +162,8 @@ class ClientConnection(asyncio.Protocol):
         self._server.leave(self)
         if self._draining is not None:
             self._draining.cancel()
+        if self._lingering is not None:
+            self._lingering.cancel()
         for waiting in self._queue:
             waiting.seen.release()  # never forwarded: not an exchange
         self._queue.clear()
@@ -182,6 +196,7 @@ class ClientConnection(asyncio.Protocol):
         self._url = b""
         self._headers = []
         self._head_bytes = 1
+        self._head_read = 0
 
     def on_url(self, url: bytes) -> None:
         self._head_bytes += len(url)
@@ -455,14 +470,26 @@ class ClientConnection(asyncio.Protocol):
         """Answer a request the proxy cannot forward, and close (nothing was forwarded)."""
         if self._transport is None:
             return
-        if self._active is None:
-            self._transport.write(_refusal(status, message))
         self._close_after = True
         for waiting in self._queue:
             if waiting is not self._active:
                 waiting.seen.release()
         self._queue.clear()
-        self._transport.close()
+        if self._active is not None:
+            self._transport.close()
+            return
+        self._transport.write(_refusal(status, message))
+        self._linger()
+
+    def _linger(self) -> None:
+        """Close after a refusal, gently: the refusal, then the end of our side; what the
+        client still sends is read and dropped until it closes, or `_LINGER_SECONDS`."""
+        assert self._transport is not None
+        if self._transport.can_write_eof():
+            self._transport.write_eof()
+        self._transport.resume_reading()
+        loop = asyncio.get_running_loop()
+        self._lingering = loop.call_later(_LINGER_SECONDS, self._transport.close)
 
 
 def _refusal(status: int, message: str) -> bytes:

@@ -87,12 +87,11 @@ class Upstream:
 def end_to_end(headers: list[tuple[bytes, bytes]], *also: bytes) -> list[tuple[bytes, bytes]]:
     """`headers` without the hop-by-hop ones, those the Connection header names, and `also`
     (lower-case names); order and spelling kept."""
-    dropped: set[bytes] = set(HOP_BY_HOP)
-    dropped.update(also)
+    dropped = HOP_BY_HOP.union(also)
     for name, value in headers:
         if name.lower() == b"connection":
-            dropped.update(option.strip().lower() for option in value.split(b","))
-    return [(name, value) for name, value in headers if name.lower() not in dropped]
+            dropped |= {option.strip().lower() for option in value.split(b",")}
+    return [pair for pair in headers if pair[0].lower() not in dropped]
 
 
 def status_line(status: int) -> bytes:

@@ -28,6 +28,7 @@ import select
 import subprocess
 import sys
 import time
+from collections import deque
 from typing import IO, Any, BinaryIO
 
 from .exchange import Seen
@@ -38,7 +39,7 @@ __all__ = ["JudgeProcess", "JudgingStoppedError", "main"]
 
 _BATCH_SECONDS = 0.002
 """How long a finished exchange waits to be sent with the others finished meanwhile."""
-_OUTGOING_LIMIT = 16 * 1024 * 1024
+_OUTGOING_LIMIT = 8 * 1024 * 1024
 _REPLY_SECONDS = 60.0
 _DATA, _REPORT = b"D", b"R"
 _HEAD = 9  # the kind, then the payload's length (8 bytes, little-endian)
@@ -62,7 +63,8 @@ class JudgeProcess:
         self.dropped = 0
         self._indices = 0
         self._batch: list[tuple[Any, ...]] = []
-        self._outgoing = bytearray()
+        self._outgoing: deque[memoryview] = deque()
+        self._outgoing_bytes = 0
         self._flush_due = False
         self._writer_on: asyncio.AbstractEventLoop | None = None
         reply_read, reply_write = os.pipe()
@@ -105,25 +107,35 @@ class JudgeProcess:
         if not batch:
             return
         frame = _frame(_DATA, pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
-        if len(self._outgoing) + len(frame) > _OUTGOING_LIMIT:
+        if self._outgoing_bytes + len(frame) > _OUTGOING_LIMIT:
             self.dropped += len(batch)  # the judge is that far behind: counted, not judged
             return
-        self._outgoing += frame
+        self._outgoing.append(memoryview(frame))
+        self._outgoing_bytes += len(frame)
         self._write()
 
     def _write(self) -> None:
-        try:
-            written = os.write(self._pipe.fileno(), self._outgoing)
-        except BlockingIOError:
-            written = 0
-        except OSError:  # the judge is gone: report() says so
-            written = len(self._outgoing)
-        del self._outgoing[:written]
+        """Write what the pipe takes now, without blocking (the rest when it is writable)."""
+        outgoing = self._outgoing
+        while outgoing:
+            try:
+                written = os.write(self._pipe.fileno(), outgoing[0])
+            except BlockingIOError:
+                break
+            except OSError:  # the judge is gone: report() says so
+                outgoing.clear()
+                self._outgoing_bytes = 0
+                break
+            self._outgoing_bytes -= written
+            if written < len(outgoing[0]):
+                outgoing[0] = outgoing[0][written:]
+                break
+            outgoing.popleft()
         loop = asyncio.get_running_loop()
-        if self._outgoing and self._writer_on is None:
+        if outgoing and self._writer_on is None:
             loop.add_writer(self._pipe.fileno(), self._write)
             self._writer_on = loop
-        elif not self._outgoing and self._writer_on is not None:
+        elif not outgoing and self._writer_on is not None:
             loop.remove_writer(self._pipe.fileno())
             self._writer_on = None
 
@@ -133,15 +145,18 @@ class JudgeProcess:
         self._writer_on = None
         batch, self._batch = self._batch, []
         if batch:
-            self._outgoing += _frame(_DATA, pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
-        self._outgoing += _frame(_REPORT, pickle.dumps((self.dropped, seconds)))
+            last = _frame(_DATA, pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+            self._outgoing.append(memoryview(last))
+        self._outgoing.append(memoryview(_frame(_REPORT, pickle.dumps((self.dropped, seconds)))))
         try:
             os.set_blocking(self._pipe.fileno(), True)
-            self._pipe.write(self._outgoing)
+            for pending in self._outgoing:
+                self._pipe.write(pending)
             self._pipe.flush()
         except OSError as error:
             raise JudgingStoppedError(f"the judging process is gone ({error})") from None
         self._outgoing.clear()
+        self._outgoing_bytes = 0
         return self._read_report()
 
     def _read_report(self) -> ProxyReport:

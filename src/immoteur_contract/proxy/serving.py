@@ -76,19 +76,23 @@ class ProxyServer:
         self._max_connections = max_connections
         self._idle_timeout = idle_timeout
         self._connections: set[ClientConnection] = set()
+        self._refused: set[ClientConnection] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._stop_asked = False
 
     def admit(self, connection: ClientConnection) -> bool:
-        """Count a new client connection in; False when there are too many."""
+        """Count a new client connection in; False when there are too many (it is answered 503,
+        and closed once the client has read that, or when the serving stops)."""
         if len(self._connections) >= self._max_connections:
+            self._refused.add(connection)
             return False
         self._connections.add(connection)
         return True
 
     def leave(self, connection: ClientConnection) -> None:
         self._connections.discard(connection)
+        self._refused.discard(connection)
 
     def stop(self) -> None:
         """Ask the serving to end (from any thread)."""
@@ -121,6 +125,8 @@ class ProxyServer:
             await self.pool.aclose()
 
     async def _wind_down(self) -> None:
+        for connection in list(self._refused):
+            connection.close()
         for connection in list(self._connections):
             if not connection.forwarding:
                 connection.close()
@@ -130,7 +136,7 @@ class ProxyServer:
         for connection in list(self._connections):
             connection.close()
         for _ in range(100):  # their connection_lost runs: what started is recorded
-            if not self._connections:
+            if not self._connections and not self._refused:
                 return
             await asyncio.sleep(0.01)
 

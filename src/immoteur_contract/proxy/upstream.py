@@ -10,7 +10,8 @@ exchange a fraction of the upstream's own (bench/proxy_latency.py).
 A connection goes back to the pool only after a complete answer, to a request sent whole, that
 the upstream did not mark `Connection: close`. Interim answers (1xx) are read and skipped: the
 proxy does not forward Expect, and 103 Early Hints are not relayed. `--timeout` bounds the wait
-for the upstream between two reads, and (at most 10 s) the connecting.
+for the upstream between two reads (a client still sending the request body is no wait for the
+upstream: each piece written restarts it), and (at most 10 s) the connecting.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ class UpstreamConnection(asyncio.Protocol):
         self._keep_alive = False
         self._framed = False
         self._sent_whole = False
-        self._last_read = 0.0
+        self._last_traffic = 0.0
         self._timer: asyncio.TimerHandle | None = None
         self._loop = asyncio.get_running_loop()
 
@@ -180,7 +181,8 @@ class UpstreamConnection(asyncio.Protocol):
     def send(self, data: bytes, *, head_only: bool = False) -> None:
         """Write the request head (it starts a new answer) and the body given with it."""
         assert self._transport is not None
-        self._parser = httptools.HttpResponseParser(self)
+        # the parser is the connection's: a connection is reused only after a complete answer,
+        # which leaves it ready for the next
         self._headers = []
         self._head_only = head_only
         self._head_done = self._interim = self._done = self._sent_whole = False
@@ -188,8 +190,10 @@ class UpstreamConnection(asyncio.Protocol):
         self._watch()
 
     def write(self, data: bytes) -> None:
-        """More of the request body, as the wire carries it."""
+        """More of the request body, as the wire carries it (the upstream is not late while
+        the client is still sending)."""
         if self._transport is not None:
+            self._last_traffic = self._loop.time()
             self._transport.write(data)
 
     def sent_whole(self) -> None:
@@ -215,12 +219,12 @@ class UpstreamConnection(asyncio.Protocol):
         if self._transport is not None:
             self._transport.abort()
 
-    # -- the timeout between two reads
+    # -- the timeout between two reads (or a write of the request body and a read)
 
     def _watch(self) -> None:
-        self._last_read = self._loop.time()
+        self._last_traffic = self._loop.time()
         if self._timer is None:
-            self._timer = self._loop.call_at(self._last_read + self._pool.timeout, self._check)
+            self._timer = self._loop.call_at(self._last_traffic + self._pool.timeout, self._check)
 
     def _stop_watching(self) -> None:
         if self._timer is not None:
@@ -231,7 +235,7 @@ class UpstreamConnection(asyncio.Protocol):
         self._timer = None
         if self._sink is None or self._done:
             return
-        due = self._last_read + self._pool.timeout
+        due = self._last_traffic + self._pool.timeout
         if self._loop.time() < due:
             self._timer = self._loop.call_at(due, self._check)
             return
@@ -247,7 +251,7 @@ class UpstreamConnection(asyncio.Protocol):
         if self._sink is None:
             self.close()  # bytes nobody asked for: the connection cannot be trusted again
             return
-        self._last_read = self._loop.time()
+        self._last_traffic = self._loop.time()
         sink = self._sink
         try:
             self._parser.feed_data(data)
