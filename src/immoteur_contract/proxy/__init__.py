@@ -1,7 +1,8 @@
 """The contract-validating reverse proxy (`immoteur-contract proxy`) and its pytest fixture.
 
-serving.py listens; downstream.py and upstream.py pass traffic through unchanged, as
-forwarding.py defines it;
+serving.py listens; downstream.py (requests.py: what a request becomes) and upstream.py pass
+traffic through unchanged, as forwarding.py defines it; judging.py judges in a process of its
+own for the command;
 recorder.py judges each finished exchange off the forwarding path (judge.py: the rules and
 the suite's expectations, one copy); report.py writes the session in the JSON format of `run`;
 bounded.py caps what is kept of each body; session.py runs the whole in a thread for tests;

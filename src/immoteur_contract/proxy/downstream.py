@@ -17,13 +17,12 @@ import socket
 import time
 from collections import deque
 from typing import TYPE_CHECKING, cast
-from urllib.parse import unquote
 
 import httptools
 
 from .bounded import BoundedBody
-from .exchange import Seen
-from .forwarding import bad_gateway, end_to_end, status_line
+from .forwarding import bad_gateway, end_to_end, refusal, status_line
+from .requests import Request, read_request
 
 if TYPE_CHECKING:
     from .serving import ProxyServer
@@ -47,40 +46,6 @@ _LAST_CHUNK = b"0\r\n\r\n"
 _NO_BODY = frozenset({204, 304})
 
 
-class _Request:
-    """A request from the client: its exchange record, the head for the upstream, the framed
-    body pieces not yet written upstream, and how its answer must be framed."""
-
-    __slots__ = (
-        "chunked",
-        "complete",
-        "expect_continue",
-        "head",
-        "head_only",
-        "http11",
-        "keep_alive",
-        "seen",
-        "started",
-        "submitted",
-        "waiting",
-        "waiting_bytes",
-    )
-
-    def __init__(self, seen: Seen, head: bytes) -> None:
-        self.seen = seen
-        self.head = head
-        self.waiting: list[bytes] = []
-        self.waiting_bytes = 0
-        self.complete = False
-        self.chunked = False
-        self.expect_continue = False
-        self.keep_alive = True
-        self.http11 = True
-        self.head_only = seen.method == "HEAD"
-        self.started = 0.0
-        self.submitted = False
-
-
 class ClientConnection(asyncio.Protocol):
     """One client connection of the proxy."""
 
@@ -88,9 +53,9 @@ class ClientConnection(asyncio.Protocol):
         self._server = server
         self._transport: asyncio.Transport | None = None
         self._parser = httptools.HttpRequestParser(self)
-        self._queue: deque[_Request] = deque()
-        self._parsing: _Request | None = None
-        self._active: _Request | None = None
+        self._queue: deque[Request] = deque()
+        self._parsing: Request | None = None
+        self._active: Request | None = None
         self._upstream: UpstreamConnection | None = None
         self._url = b""
         self._headers: list[tuple[bytes, bytes]] = []
@@ -127,7 +92,7 @@ class ClientConnection(asyncio.Protocol):
             # the body would wait for the client's delayed ACK (40 ms on Linux)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if not self._server.admit(self):
-            self._transport.write(_refusal(503, "too many connections to the proxy"))
+            self._transport.write(refusal(503, "too many connections to the proxy"))
             self._linger()
 
     def data_received(self, data: bytes) -> None:
@@ -212,7 +177,9 @@ class ClientConnection(asyncio.Protocol):
         if self._head_bytes > _HEAD_LIMIT:
             return
         self._head_bytes = 0
-        request = self._request()
+        request = read_request(
+            self._parser, self._url, self._headers, self._server.upstream, self._server
+        )
         self._parsing = request
         self._queue.append(request)
         if self._active is None:
@@ -245,7 +212,7 @@ class ClientConnection(asyncio.Protocol):
             self._draining = None
             self._finish()
 
-    def _pass_on(self, request: _Request, piece: bytes) -> None:
+    def _pass_on(self, request: Request, piece: bytes) -> None:
         if request is self._active and self._upstream is not None:
             self._upstream.write(piece)
         elif request is self._active and self._answered:
@@ -256,43 +223,6 @@ class ClientConnection(asyncio.Protocol):
             self._waiting_bytes += len(piece)
             if self._waiting_bytes > _WAITING_LIMIT:
                 self._pause_reading("waiting")
-
-    def _request(self) -> _Request:
-        parser = self._parser
-        server = self._server
-        raw = [(name.lower(), value) for name, value in self._headers]
-        names = {name for name, _ in raw}
-        url = httptools.parse_url(self._url)
-        raw_path = url.path.decode("latin-1")
-        query = (url.query or b"").decode("latin-1")
-        seen = Seen(
-            index=0,
-            method=parser.get_method().decode("latin-1"),
-            path=unquote(raw_path),
-            query=query,
-            request_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw],
-            request_body=BoundedBody(server.budget, server.body_limit),
-        )
-        target = server.upstream.target_for(raw_path, query)
-        seen.url = server.upstream.origin + target
-        chunked = b"transfer-encoding" in names
-        lines = [
-            b"%s %s HTTP/1.1\r\nhost: %s\r\n"
-            % (parser.get_method(), target.encode("latin-1"), server.host_header)
-        ]
-        lines += [b"%s: %s\r\n" % pair for pair in end_to_end(self._headers, b"host", b"expect")]
-        if chunked:
-            lines.append(b"transfer-encoding: chunked\r\n")
-        lines.append(b"\r\n")
-        request = _Request(seen, b"".join(lines))
-        request.chunked = chunked
-        request.complete = not chunked and b"content-length" not in names
-        request.keep_alive = parser.should_keep_alive()
-        request.http11 = parser.get_http_version() == "1.1"
-        request.expect_continue = request.http11 and any(
-            k == b"expect" and v.strip().lower() == b"100-continue" for k, v in raw
-        )
-        return request
 
     # -- the exchange being forwarded
 
@@ -411,7 +341,7 @@ class ClientConnection(asyncio.Protocol):
         else:
             self._resume_reading("upstream")
 
-    def _after_answer(self, request: _Request) -> None:
+    def _after_answer(self, request: Request) -> None:
         if request.complete:
             self._finish()
             return
@@ -442,7 +372,7 @@ class ClientConnection(asyncio.Protocol):
         else:
             self.last_active = time.monotonic()
 
-    def _submit(self, request: _Request) -> None:
+    def _submit(self, request: Request) -> None:
         """Hand a started exchange to the recorder, once."""
         if request.started and not request.submitted:
             request.submitted = True
@@ -478,7 +408,7 @@ class ClientConnection(asyncio.Protocol):
         if self._active is not None:
             self._transport.close()
             return
-        self._transport.write(_refusal(status, message))
+        self._transport.write(refusal(status, message))
         self._linger()
 
     def _linger(self) -> None:
@@ -490,13 +420,3 @@ class ClientConnection(asyncio.Protocol):
         self._transport.resume_reading()
         loop = asyncio.get_running_loop()
         self._lingering = loop.call_later(_LINGER_SECONDS, self._transport.close)
-
-
-def _refusal(status: int, message: str) -> bytes:
-    body = b'{"message": "immoteur-contract proxy: %s"}' % message.encode()
-    return (
-        status_line(status)
-        + b"content-type: application/json\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
-        % len(body)
-        + body
-    )

@@ -26,6 +26,7 @@ __all__ = [
     "UpstreamError",
     "bad_gateway",
     "end_to_end",
+    "refusal",
     "status_line",
 ]
 
@@ -108,3 +109,14 @@ def bad_gateway(message: str, *, close: bool) -> bytes:
     if close:
         head += b"connection: close\r\n"
     return head + b"\r\n" + body
+
+
+def refusal(status: int, message: str) -> bytes:
+    """The whole answer the proxy writes to a request it cannot forward (then it closes)."""
+    body = b'{"message": "immoteur-contract proxy: %s"}' % message.encode()
+    return (
+        status_line(status)
+        + b"content-type: application/json\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
+        % len(body)
+        + body
+    )
