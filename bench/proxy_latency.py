@@ -13,7 +13,8 @@ rounds (direct, proxy, prism, direct, ...):
 
 Printed: a Markdown table (medians over the rounds), how many exchanges the proxy judged and how
 many it left unjudged at saturation (its report's counts; before each next round the bench waits
-for its judge to catch up, so that judging does not weigh on the other paths' rounds), the
+for its judge to catch up, so that judging does not weigh on the other paths' rounds) and, from a
+fresh proxy's report, how many of the latency load alone it judged, the
 verdicts against the targets, and the machine's load average (shared machines make absolute
 numbers move; ratios in one run less).
 
@@ -138,6 +139,23 @@ async def _open_load(
     return latencies
 
 
+def _steady_session(
+    args: argparse.Namespace, upstream: str, path: str, body: bytes, token: str, folder: Path
+) -> dict[str, int]:
+    """The counts of a fresh proxy's report after the latency load alone: how much of ordinary
+    traffic its judge keeps up with."""
+    port = free_port()
+    report = folder / "steady-report.json"
+    command = [*CLI, "proxy", "--upstream", upstream + CONTRACT.base_path]
+    command += ["--listen", f"{LOOPBACK}:{port}", "--report", str(report)]
+    url = f"http://{LOOPBACK}:{port}{path}"
+    with started("steady proxy", command, url, body, token) as process:
+        asyncio.run(_open_load(port, path, body, token, args.rate, args.seconds, args.connections))
+        _settled(process.pid)
+    counts: dict[str, int] = json.loads(report.read_text())["proxy"]
+    return counts
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -257,6 +275,7 @@ def main() -> int:
                     f" {rates[name][-1]:.0f} req/s",
                     flush=True,
                 )
+        steady = _steady_session(args, upstream, path, body, token, Path(folder))
         stack.close()  # the proxy stops (SIGTERM) and writes its report
         session = json.loads(report_path.read_text())["proxy"]
     p50 = {n: statistics.median(_percentile(r, 0.5) for r in latency[n]) * 1e3 for n in ports}
@@ -288,8 +307,10 @@ def main() -> int:
     print(
         f"The proxy forwarded {session['forwarded']:,} exchanges in the session and judged"
         f" {session['endpoint']:,}; {unjudged:,} went unjudged, counted in its report, because"
-        " its judge (a separate process at idle priority) was behind at saturation; at"
-        f" {args.rate:.0f} req/s it judges every exchange."
+        " its judge (a separate process at idle priority) was behind at saturation. A fresh"
+        f" proxy under the latency load alone ({args.rate:.0f} req/s for {args.seconds:.0f} s)"
+        f" forwarded {steady['forwarded']:,} and judged {steady['endpoint']:,}"
+        f" ({steady['not_judged_queue_full']:,} unjudged)."
     )
     print()
     checks = [
