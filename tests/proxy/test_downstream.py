@@ -27,6 +27,8 @@ from immoteur_contract.rules import CONTRACT
 from immoteur_contract.server import serving
 from immoteur_contract.server.asgi import Receive, Scope, Send
 
+from .wire_upstream import read_body
+
 _HOST = "127.0.0.1"
 _PIECES = (b"first piece, ", b"second piece, ", b"x" * 5000)
 _FIXED = b"a body of known length"
@@ -58,12 +60,7 @@ class _App:
             await send(start)
             await send({"type": "http.response.body", "body": _FIXED})
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_body(receive)
         names = b",".join(name for name, _ in scope["headers"])
         start["headers"] = [
             (b"content-length", b"%d" % len(body)),

@@ -13,6 +13,7 @@ from immoteur_contract.server.asgi import Receive, Scope, Send
 from immoteur_contract.verdicts import Verdict, agreeing_verdicts
 
 from .support import TOKEN, Step, drive
+from .wire_upstream import read_body
 
 _AUTH = (("authorization", f"Bearer {TOKEN}"), ("content-type", "application/json"))
 
@@ -63,12 +64,7 @@ def test_judge_missing_token_is_a_caller_violation() -> None:
 
 async def _auth_by_body(scope: Scope, receive: Receive, send: Send) -> None:
     """Answers 401 to a body with a comment and 201 to the others, whatever the token."""
-    body = b""
-    while True:
-        message = await receive()
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
+    body = await read_body(receive)
     if b"comment" in body:
         status, payload = 401, {"message": "Unauthenticated."}
     else:

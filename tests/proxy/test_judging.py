@@ -26,18 +26,22 @@ _NO_FACETS = next(r for r in agreeing_verdicts() if r.rules == ("data-requires-i
 
 
 @contextmanager
-def _judged_proxy() -> Iterator[tuple[str, JudgeProcess]]:
-    """A proxy in front of the reference server whose exchanges go to a judging process;
-    the proxy has stopped when the block ends (the judge still runs)."""
+def _judge() -> Iterator[tuple[str, JudgeProcess]]:
+    """A judging process for the reference server (closed at the end of the block) and the
+    server's URL."""
     with serving(reference_app(TOKEN)) as upstream:
         judge = JudgeProcess(upstream)
         try:
-            server = ProxyServer(Upstream(upstream), judge)
-            with serve_in_thread(server, host="127.0.0.1") as port:
-                yield f"http://127.0.0.1:{port}/public/v1", judge
-        except BaseException:
+            yield upstream, judge
+        finally:
             judge.close()
-            raise
+
+
+def _through_proxy(upstream: str, judge: JudgeProcess, *bodies: object) -> list[int]:
+    """Send `bodies` through a proxy whose exchanges go to `judge`; the proxy has stopped
+    when this returns (the judge still runs). The statuses answered."""
+    with serve_in_thread(ProxyServer(Upstream(upstream), judge), host="127.0.0.1") as port:
+        return _send(f"http://127.0.0.1:{port}/public/v1", *bodies)
 
 
 def _send(base_url: str, *bodies: object) -> list[int]:
@@ -46,12 +50,9 @@ def _send(base_url: str, *bodies: object) -> list[int]:
 
 
 def test_judging_report_holds_every_exchange_and_its_failures() -> None:
-    with _judged_proxy() as (url, judge):
-        assert _send(url, _VALID.body, _NO_FACETS.body) == [201, 422]
-    try:
+    with _judge() as (upstream, judge):
+        assert _through_proxy(upstream, judge, _VALID.body, _NO_FACETS.body) == [201, 422]
         report = judge.report(1.0)
-    finally:
-        judge.close()
     assert report.proxy["forwarded"] == 2
     assert report.proxy["endpoint"] == 2
     assert report.proxy["not_judged_queue_full"] == 0
@@ -65,12 +66,10 @@ def test_judging_batches_the_judge_cannot_take_are_counted_unjudged(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(judging, "_OUTGOING_LIMIT", 16)  # no batch fits: all dropped
-    with _judged_proxy() as (url, judge):
-        assert _send(url, _VALID.body, _NO_FACETS.body, _VALID.body) == [201, 422, 201]
-    try:
+    with _judge() as (upstream, judge):
+        bodies = (_VALID.body, _NO_FACETS.body, _VALID.body)
+        assert _through_proxy(upstream, judge, *bodies) == [201, 422, 201]
         report = judge.report(1.0)
-    finally:
-        judge.close()
     assert report.proxy["forwarded"] == 3
     assert report.proxy["not_judged_queue_full"] == 3
     assert report.proxy["endpoint"] == 0
@@ -78,12 +77,9 @@ def test_judging_batches_the_judge_cannot_take_are_counted_unjudged(
 
 
 def test_judging_a_judge_gone_is_an_error_of_the_run() -> None:
-    with _judged_proxy() as (url, judge):
-        _send(url, _VALID.body)
-    judge._process.kill()
-    judge._process.wait()
-    try:
+    with _judge() as (upstream, judge):
+        _through_proxy(upstream, judge, _VALID.body)
+        judge._process.kill()
+        judge._process.wait()
         with pytest.raises(JudgingStoppedError, match="judging process"):
             judge.report(1.0)
-    finally:
-        judge.close()

@@ -10,13 +10,14 @@ from typing import Any
 
 from immoteur_contract.server.asgi import Receive, Scope, Send
 
-__all__ = ["GZIPPED", "wire_upstream"]
+__all__ = ["GZIPPED", "read_body", "wire_upstream"]
 
 GZIPPED = gzip.compress(json.dumps({"message": "compressed " * 200}).encode(), mtime=0)
 CHUNKS = (b'{"part": 1, ', b'"more": "', b"x" * 5000 + b'"}')
 
 
-async def _body(receive: Receive) -> bytes:
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body an ASGI app receives."""
     parts = []
     while True:
         message = await receive()
@@ -61,7 +62,7 @@ async def wire_upstream(scope: Scope, receive: Receive, send: Send) -> None:
         await send(start)
         await send({"type": "http.response.body", "body": body})
         return
-    content = await _body(receive)
+    content = await read_body(receive)
     start["headers"] = [
         (b"content-type", b"application/octet-stream"),
         (b"content-length", str(len(content)).encode()),

@@ -107,7 +107,7 @@ class ClientConnection(asyncio.Protocol):
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade as upgrade:
             # not upgraded (Upgrade is hop-by-hop): what follows is the next HTTP/1.1 request
-            self._message_complete()
+            self.on_message_complete()
             self._parser = httptools.HttpRequestParser(self)
             rest = data[upgrade.args[0] :] if upgrade.args else b""
             if rest:
@@ -129,9 +129,7 @@ class ClientConnection(asyncio.Protocol):
             self._draining.cancel()
         if self._lingering is not None:
             self._lingering.cancel()
-        for waiting in self._queue:
-            waiting.seen.release()  # never forwarded: not an exchange
-        self._queue.clear()
+        self._drop_waiting()
         request = self._active
         if request is None:
             return
@@ -194,9 +192,6 @@ class ClientConnection(asyncio.Protocol):
         self._pass_on(request, piece)
 
     def on_message_complete(self) -> None:
-        self._message_complete()
-
-    def _message_complete(self) -> None:
         request, self._parsing = self._parsing, None
         if request is None or request.complete:
             return
@@ -255,7 +250,7 @@ class ClientConnection(asyncio.Protocol):
         if self._write_paused:
             connection.pause_reading()
 
-    def answer_head(self, status: int, headers: list[tuple[bytes, bytes]], framed: bool) -> None:
+    def answer_head(self, status: int, headers: list[tuple[bytes, bytes]]) -> None:
         request = self._active
         if request is None or self._transport is None:
             return
@@ -379,6 +374,12 @@ class ClientConnection(asyncio.Protocol):
             request.seen.seconds = time.perf_counter() - request.started
             self._server.recorder.submit(request.seen)
 
+    def _drop_waiting(self) -> None:
+        """Forget the requests not yet forwarded (not exchanges: nothing records them)."""
+        for waiting in self._queue:
+            waiting.seen.release()
+        self._queue.clear()
+
     def _drop_upstream(self) -> None:
         connection, self._upstream = self._upstream, None
         if connection is not None:
@@ -401,10 +402,7 @@ class ClientConnection(asyncio.Protocol):
         if self._transport is None:
             return
         self._close_after = True
-        for waiting in self._queue:
-            if waiting is not self._active:
-                waiting.seen.release()
-        self._queue.clear()
+        self._drop_waiting()
         if self._active is not None:
             self._transport.close()
             return

@@ -66,7 +66,7 @@ class JudgeProcess:
         self._outgoing: deque[memoryview] = deque()
         self._outgoing_bytes = 0
         self._flush_due = False
-        self._writer_on: asyncio.AbstractEventLoop | None = None
+        self._writing = False
         reply_read, reply_write = os.pipe()
         self._process = subprocess.Popen(
             [
@@ -131,18 +131,18 @@ class JudgeProcess:
                 outgoing[0] = outgoing[0][written:]
                 break
             outgoing.popleft()
-        loop = asyncio.get_running_loop()
-        if outgoing and self._writer_on is None:
-            loop.add_writer(self._pipe.fileno(), self._write)
-            self._writer_on = loop
-        elif not outgoing and self._writer_on is not None:
-            loop.remove_writer(self._pipe.fileno())
-            self._writer_on = None
+        if bool(outgoing) != self._writing:  # wait for the pipe, or stop waiting
+            loop = asyncio.get_running_loop()
+            if outgoing:
+                loop.add_writer(self._pipe.fileno(), self._write)
+            else:
+                loop.remove_writer(self._pipe.fileno())
+            self._writing = bool(outgoing)
 
     def report(self, seconds: float) -> ProxyReport:
         """Send what is left, wait for it to be judged, and return the session's report
         (`JudgingStoppedError` when the judge is gone or takes longer than a minute)."""
-        self._writer_on = None
+        self._writing = False  # the loop is over: what is left is written here, blocking
         batch, self._batch = self._batch, []
         if batch:
             last = _frame(_DATA, pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))

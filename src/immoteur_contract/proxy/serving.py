@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import signal
 import socket
 import ssl
@@ -21,8 +20,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-from ..server.listener import BACKLOG
-from ..server.serving import settle_garbage_collector
+from ..server.listener import BACKLOG, bind_listener
+from ..server.serving import fastest_loop, settle_garbage_collector
 from .bounded import DEFAULT_BODY_LIMIT, CaptureBudget
 from .downstream import ClientConnection
 from .exchange import Seen
@@ -152,7 +151,7 @@ class ProxyServer:
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """uvloop's loop when it is installed (the `server` extra brings it), else asyncio's."""
-    if importlib.util.find_spec("uvloop") is None:
+    if fastest_loop() != "uvloop":
         return None
     import uvloop
 
@@ -184,10 +183,7 @@ def serve_in_thread(
 ) -> Iterator[int]:
     """Serve on a free port of `host` in a daemon thread; yield the port once it listens
     (RuntimeError when it does not within `start_timeout` seconds); stop on exit."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((host, 0))
-    listener.listen(BACKLOG)
+    listener = bind_listener(host, 0)
     port: int = listener.getsockname()[1]
     listening = threading.Event()
 

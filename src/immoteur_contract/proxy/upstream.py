@@ -39,9 +39,8 @@ class AnswerSink(Protocol):
     def upstream_ready(self, connection: UpstreamConnection) -> None:
         """The connection is the exchange's: write the request now."""
 
-    def answer_head(self, status: int, headers: list[tuple[bytes, bytes]], framed: bool) -> None:
-        """The final answer's status and headers (in order and spelling); `framed` when its
-        length is known from Content-Length or chunking, else it ends with the connection."""
+    def answer_head(self, status: int, headers: list[tuple[bytes, bytes]]) -> None:
+        """The final answer's status and headers (in order and spelling)."""
 
     def answer_body(self, chunk: bytes) -> None:
         """A piece of the answer's body."""
@@ -124,17 +123,14 @@ class UpstreamPool:
         else:
             connection.close()
 
-    def forget(self, connection: UpstreamConnection) -> None:
-        """An idle connection the upstream closed."""
-        if connection in self._idle:
-            self._idle.remove(connection)
-
     def opened(self, connection: UpstreamConnection) -> None:
         self._open.add(connection)
 
     def closed(self, connection: UpstreamConnection) -> None:
+        """A connection is gone (an idle one the upstream closed leaves the pool too)."""
         self._open.discard(connection)
-        self.forget(connection)
+        if connection in self._idle:
+            self._idle.remove(connection)
 
     async def aclose(self) -> None:
         """Close every connection (idle or not) and wait, a second at most, until they are
@@ -306,9 +302,7 @@ class UpstreamConnection(asyncio.Protocol):
                     return
                 if not data:
                     return
-                self._transport = transport
                 self.data_received(data)
-                self._transport = None
 
     def pause_writing(self) -> None:
         if self._sink is not None:
@@ -353,7 +347,7 @@ class UpstreamConnection(asyncio.Protocol):
             or b"transfer-encoding" in names
         )
         assert self._sink is not None
-        self._sink.answer_head(status, self._headers, self._framed)
+        self._sink.answer_head(status, self._headers)
         if self._head_only:
             self._complete()
 

@@ -23,6 +23,7 @@ import uvicorn
 
 from ..rules import CONTRACT
 from .asgi import ASGIApp
+from .listener import bind_listener
 
 __all__ = [
     "LOOPBACK",
@@ -86,9 +87,7 @@ def serving_thread(
     """Run uvicorn with `config` on a free port of `host` in a daemon thread; yield the port
     once it listens (RuntimeError "`what` did not start" when it does not within
     `start_timeout` seconds), and stop it on exit."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))
+    sock = bind_listener(host, 0)  # TCP by name: asyncio sets TCP_NODELAY on what it accepts
     port: int = sock.getsockname()[1]
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
