@@ -470,6 +470,25 @@ def test_upstream_that_never_answers_is_a_502_naming_it_after_the_timeout() -> N
     assert errors == 1
 
 
+def test_upstream_with_an_endless_answer_head_is_a_502_and_is_not_held() -> None:
+    def answer(connection: socket.socket) -> None:
+        _read_head(connection)
+        connection.sendall(b"HTTP/1.1 200 OK\r\nX-Endless: ")
+        with contextlib.suppress(OSError):
+            for _ in range(40):  # 160 KiB of one header line that never ends
+                connection.sendall(b"a" * 4096)
+        _read_to_end(connection)
+
+    with _raw_upstream(answer) as url, _proxy(url) as proxy, _Client(proxy.port) as client:
+        client.send(_get("/"))
+        gateway = client.answer()
+        proxy.recorder.drain()
+        errors = proxy.recorder.upstream_errors
+    assert gateway.status == 502
+    assert "answer head is over" in gateway.body.decode()
+    assert errors == 1
+
+
 def test_upstream_answer_ended_by_its_close_reaches_an_http11_client_whole_rechunked() -> None:
     def answer(connection: socket.socket) -> None:
         _read_head(connection)

@@ -31,6 +31,9 @@ _IDLE = 100
 """Idle connections kept for reuse."""
 _CONNECT_SECONDS = 10.0
 _SALVAGE = 65536
+ANSWER_HEAD_LIMIT = 64 * 1024
+"""Bytes of an answer's status line and headers: past it, the upstream is failing (a 502), and
+nothing more of it is held."""
 
 
 class AnswerSink(Protocol):
@@ -162,6 +165,7 @@ class UpstreamConnection(asyncio.Protocol):
         self._keep_alive = False
         self._framed = False
         self._sent_whole = False
+        self._head_read = 0
         self._last_traffic = 0.0
         self._timer: asyncio.TimerHandle | None = None
         self._loop = asyncio.get_running_loop()
@@ -180,6 +184,7 @@ class UpstreamConnection(asyncio.Protocol):
         # the parser is the connection's: a connection is reused only after a complete answer,
         # which leaves it ready for the next
         self._headers = []
+        self._head_read = 0
         self._head_only = head_only
         self._head_done = self._interim = self._done = self._sent_whole = False
         self._transport.write(data)
@@ -249,8 +254,14 @@ class UpstreamConnection(asyncio.Protocol):
             return
         self._last_traffic = self._loop.time()
         sink = self._sink
+        if not self._head_done:
+            self._head_read += len(data)
         try:
             self._parser.feed_data(data)
+            if not self._head_done and self._head_read > ANSWER_HEAD_LIMIT:
+                # httptools holds a header line until its end: what it holds is bounded by
+                # the bytes read while the head is not done
+                self._fail(f"the upstream's answer head is over {ANSWER_HEAD_LIMIT} bytes")
         except httptools.HttpParserUpgrade:
             pass  # an answer that switches protocols: its head is relayed, nothing more
         except httptools.HttpParserError as error:
